@@ -1,0 +1,301 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"os"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+	"github.com/go-playground/validator/v10"
+)
+
+// ExampleSecretKey is the placeholder in .env.example; production refuses it.
+const ExampleSecretKey = "change-me-to-32-plus-random-bytes-xxxxxxxxxxxx"
+
+// Config is the whole configuration, read once from the environment by
+// LoadConfig. The env tags are the contract documented in DESIGN.md §4,
+// .env.example and the README.
+type Config struct {
+	Env      string   `env:"APP_ENV" envDefault:"development" validate:"oneof=development test production"`
+	HTTPAddr string   `env:"HTTP_ADDR" envDefault:":8080"`
+	BaseURL  *url.URL `env:"BASE_URL" envDefault:"http://localhost:8080"`
+	// AllowedHosts is the Host allow-list, enforced in production.
+	AllowedHosts []string `env:"ALLOWED_HOSTS"`
+
+	Database DatabaseConfig
+	Log      LogConfig
+
+	// MigrateOnStart is nil when unset; see MigrateOnStartOrDefault.
+	MigrateOnStart *bool  `env:"MIGRATE_ON_START"`
+	SecretKey      string `env:"SECRET_KEY,required" validate:"min=32"`
+
+	TrustedProxies     []string      `env:"TRUSTED_PROXIES" validate:"dive,cidr"`
+	CORSAllowedOrigins []string      `env:"CORS_ALLOWED_ORIGINS"`
+	ShutdownDrainDelay time.Duration `env:"SHUTDOWN_DRAIN_DELAY" envDefault:"5s"`
+	ShutdownTimeout    time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
+
+	SMTPURL   string `env:"SMTP_URL"`
+	AdminAddr string `env:"ADMIN_ADDR" envDefault:"127.0.0.1:9090"`
+}
+
+// DatabaseConfig is the part of Config the migrate command needs.
+type DatabaseConfig struct {
+	URL      string `env:"DATABASE_URL,required"`
+	MaxConns int32  `env:"DATABASE_MAX_CONNS" envDefault:"10" validate:"min=1,max=1000"`
+}
+
+// LogConfig selects the log level and format.
+type LogConfig struct {
+	Level  string `env:"LOG_LEVEL" envDefault:"info" validate:"oneof=debug info warn error"`
+	Format string `env:"LOG_FORMAT" envDefault:"json" validate:"oneof=json text"`
+}
+
+// Production reports whether APP_ENV is production.
+func (c Config) Production() bool { return c.Env == "production" }
+
+// MigrateOnStartOrDefault is MIGRATE_ON_START, which defaults to true in
+// development and false otherwise (production migrates as its own step).
+func (c Config) MigrateOnStartOrDefault() bool {
+	if c.MigrateOnStart != nil {
+		return *c.MigrateOnStart
+	}
+	return c.Env == "development"
+}
+
+// SecureCookies reports whether cookies get the Secure flag: exactly when
+// the site is served over https.
+func (c Config) SecureCookies() bool { return c.BaseURL.Scheme == "https" }
+
+// secretVars accept NAME_FILE, a path to a file holding the value (Docker
+// and Kubernetes secrets).
+var secretVars = []string{"DATABASE_URL", "SECRET_KEY", "SMTP_URL"}
+
+// LoadConfig parses and validates the configuration from environ (KEY=VALUE
+// pairs, as os.Environ returns). Every problem is reported, one per line,
+// in a single error.
+func LoadConfig(environ []string) (Config, error) {
+	vars, problems := environment(environ)
+	var cfg Config
+	if err := env.ParseWithOptions(&cfg, env.Options{Environment: vars}); err != nil {
+		problems = append(problems, envProblems(err, reflect.TypeFor[Config](), vars)...)
+	}
+	if len(problems) == 0 {
+		problems = append(problems, cfg.validate()...)
+	}
+	if len(problems) > 0 {
+		return Config{}, configError(problems)
+	}
+	return cfg, nil
+}
+
+// loadInto parses only the variables dst declares (for commands that need a
+// part of Config) with the same NAME_FILE and error handling.
+func loadInto(dst any, environ []string) error {
+	vars, problems := environment(environ)
+	if err := env.ParseWithOptions(dst, env.Options{Environment: vars}); err != nil {
+		problems = append(problems, envProblems(err, reflect.TypeOf(dst).Elem(), vars)...)
+	}
+	if len(problems) > 0 {
+		return configError(problems)
+	}
+	return nil
+}
+
+func configError(problems []string) error {
+	return errors.New("configuration is invalid:\n  " + strings.Join(problems, "\n  "))
+}
+
+// environment turns environ into a map and resolves NAME_FILE variables.
+func environment(environ []string) (map[string]string, []string) {
+	vars := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	var problems []string
+	for _, name := range secretVars {
+		path, ok := vars[name+"_FILE"]
+		if !ok || path == "" {
+			continue
+		}
+		if vars[name] != "" {
+			problems = append(problems, fmt.Sprintf("set %s or %s_FILE, not both", name, name))
+			continue
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s_FILE: cannot read %s: %v", name, path, errors.Unwrap(err)))
+			continue
+		}
+		vars[name] = strings.TrimRight(string(b), "\r\n")
+	}
+	return vars, problems
+}
+
+// envProblems rewrites caarlos0/env errors to name the variable. A
+// variable missing because its NAME_FILE failed is already reported.
+func envProblems(err error, t reflect.Type, vars map[string]string) []string {
+	agg, ok := errors.AsType[env.AggregateError](err)
+	if !ok {
+		return []string{err.Error()}
+	}
+	var out []string
+	for _, e := range agg.Errors {
+		if notSet, ok := errors.AsType[env.EnvVarIsNotSetError](e); ok {
+			if vars[notSet.Key+"_FILE"] == "" {
+				out = append(out, notSet.Key+" is required")
+			}
+		} else if notEmpty, ok := errors.AsType[env.EmptyEnvVarError](e); ok {
+			out = append(out, notEmpty.Key+" must not be empty")
+		} else if parse, ok := errors.AsType[env.ParseError](e); ok {
+			out = append(out, fmt.Sprintf("%s is not a valid %s: %v", envKey(t, parse.Name), parse.Type, parse.Err))
+		} else {
+			out = append(out, e.Error())
+		}
+	}
+	return out
+}
+
+// envKey finds the env tag of the struct field called field, searching
+// nested structs; it falls back to the field name.
+func envKey(t reflect.Type, field string) string {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Name == field {
+			if name, _, _ := strings.Cut(f.Tag.Get("env"), ","); name != "" {
+				return name
+			}
+		}
+		if f.Type.Kind() == reflect.Struct && f.Type.PkgPath() == t.PkgPath() {
+			if k := envKey(f.Type, field); k != field {
+				return k
+			}
+		}
+	}
+	return field
+}
+
+// validate checks the values (the simple rules as validate tags, the rest
+// here) and the production refusals (DESIGN.md §4).
+func (c Config) validate() []string {
+	var p []string
+	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
+
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		add("HTTP_ADDR must be host:port or :port, not %q", c.HTTPAddr)
+	}
+	if _, _, err := net.SplitHostPort(c.AdminAddr); err != nil {
+		add("ADMIN_ADDR must be host:port, not %q", c.AdminAddr)
+	}
+	if (c.BaseURL.Scheme != "http" && c.BaseURL.Scheme != "https") || c.BaseURL.Host == "" {
+		add("BASE_URL must be an absolute http(s) URL, not %q", c.BaseURL)
+	}
+	p = append(p, tagProblems(c)...)
+	for _, o := range c.CORSAllowedOrigins {
+		if !validOrigin(o) {
+			add("CORS_ALLOWED_ORIGINS: %q is not an exact origin (scheme://host[:port]); wildcards are refused", o)
+		}
+	}
+	if c.ShutdownDrainDelay < 0 {
+		add("SHUTDOWN_DRAIN_DELAY must not be negative")
+	}
+	if c.ShutdownTimeout <= 0 {
+		add("SHUTDOWN_TIMEOUT must be positive")
+	}
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			add("SMTP_URL must look like smtp://user:pass@host:port")
+		}
+	}
+	if c.Production() {
+		p = append(p, c.productionRefusals()...)
+	}
+	return p
+}
+
+// productionRefusals are the settings production refuses to boot with.
+func (c Config) productionRefusals() []string {
+	var p []string
+	if c.SecretKey == ExampleSecretKey || strings.Contains(c.SecretKey, "change-me") {
+		p = append(p, "production: SECRET_KEY is the example value; generate a random one (head -c 32 /dev/urandom | base64)")
+	}
+	if c.BaseURL.Scheme != "https" {
+		p = append(p, "production: BASE_URL must be https (session cookies are only Secure over https)")
+	}
+	if len(c.AllowedHosts) == 0 {
+		p = append(p, "production: ALLOWED_HOSTS must list the host names the site answers to")
+	}
+	if host, _, err := net.SplitHostPort(c.AdminAddr); err == nil && !isLoopback(host) {
+		p = append(p, fmt.Sprintf("production: ADMIN_ADDR %q is public; bind the admin listener to 127.0.0.1", c.AdminAddr))
+	}
+	if c.SMTPURL == "" {
+		p = append(p, "production: SMTP_URL is not set, so mail would only be logged")
+	}
+	return p
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
+// validOrigin reports whether s is exactly scheme://host[:port].
+func validOrigin(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		!strings.Contains(u.Host, "*") && u.User == nil && u.Path == "" && u.RawQuery == "" && u.Fragment == ""
+}
+
+// origin returns scheme://host of u.
+func origin(u *url.URL) string { return u.Scheme + "://" + u.Host }
+
+// tagProblems runs the validate tags and names each failing variable.
+func tagProblems(c Config) []string {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("env"), ",")
+		return name
+	})
+	err := v.Struct(c)
+	verrs, ok := errors.AsType[validator.ValidationErrors](err)
+	if !ok {
+		if err != nil {
+			return []string{err.Error()}
+		}
+		return nil
+	}
+	var p []string
+	for _, fe := range verrs {
+		name := fe.Field()
+		if i := strings.IndexByte(name, '['); i >= 0 {
+			name = name[:i] // TRUSTED_PROXIES[0] -> TRUSTED_PROXIES
+		}
+		switch fe.Tag() {
+		case "oneof":
+			p = append(p, fmt.Sprintf("%s must be one of %s, not %q", name, strings.ReplaceAll(fe.Param(), " ", ", "), fe.Value()))
+		case "min":
+			if fe.Kind() == reflect.String {
+				p = append(p, fmt.Sprintf("%s must be at least %s bytes long", name, fe.Param()))
+			} else {
+				p = append(p, fmt.Sprintf("%s must be at least %s, not %v", name, fe.Param(), fe.Value()))
+			}
+		case "max":
+			p = append(p, fmt.Sprintf("%s must be at most %s, not %v", name, fe.Param(), fe.Value()))
+		case "cidr":
+			p = append(p, fmt.Sprintf("%s: %q is not a CIDR (like 10.0.0.0/8)", name, fe.Value()))
+		default:
+			p = append(p, fmt.Sprintf("%s is not valid (%s)", name, fe.Tag()))
+		}
+	}
+	return p
+}

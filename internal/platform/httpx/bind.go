@@ -1,0 +1,125 @@
+package httpx
+
+import (
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DateLayout is the format of <input type="date"> values.
+const DateLayout = "2006-01-02"
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// bindForm copies values into the fields of *dst tagged `form:"name"`.
+// Supported field types: string, bool, signed and unsigned integers,
+// floats, time.Time (as DateLayout), []string, and pointers to these
+// (left nil when the value is absent or empty). Values that do not convert
+// are reported as field → message; the field keeps its zero value.
+func bindForm(values url.Values, dst any) map[string]string {
+	v := reflect.ValueOf(dst)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		panic("httpx: form destination must be a pointer to a struct") // a programming error, caught by any test
+	}
+	v = v.Elem()
+	problems := map[string]string{}
+	for i := range v.NumField() {
+		sf := v.Type().Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("form"), ",")
+		if name == "" || name == "-" || !sf.IsExported() {
+			continue
+		}
+		raw, present := values[name]
+		if !present {
+			continue
+		}
+		if err := setField(v.Field(i), raw); err != "" {
+			problems[name] = Label(name) + " " + err
+		}
+	}
+	return problems
+}
+
+// setField stores raw into f and returns a problem description or "".
+func setField(f reflect.Value, raw []string) string {
+	if f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String {
+		f.Set(reflect.ValueOf(append([]string(nil), raw...)))
+		return ""
+	}
+	s := ""
+	if len(raw) > 0 {
+		s = raw[0]
+	}
+	if f.Kind() == reflect.Pointer {
+		if s == "" {
+			return ""
+		}
+		p := reflect.New(f.Type().Elem())
+		if msg := setScalar(p.Elem(), s); msg != "" {
+			return msg
+		}
+		f.Set(p)
+		return ""
+	}
+	return setScalar(f, s)
+}
+
+func setScalar(f reflect.Value, s string) string {
+	if f.Type() == timeType {
+		if s == "" {
+			return ""
+		}
+		t, err := time.Parse(DateLayout, s)
+		if err != nil {
+			return "must be a date (YYYY-MM-DD)."
+		}
+		f.Set(reflect.ValueOf(t))
+		return ""
+	}
+	switch f.Kind() {
+	case reflect.String:
+		f.SetString(s)
+	case reflect.Bool:
+		// Browsers send "on" for a checked checkbox and nothing otherwise.
+		switch strings.ToLower(s) {
+		case "on", "true", "1", "yes":
+			f.SetBool(true)
+		case "", "off", "false", "0", "no":
+			f.SetBool(false)
+		default:
+			return "must be true or false."
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if s == "" {
+			return ""
+		}
+		n, err := strconv.ParseInt(s, 10, f.Type().Bits())
+		if err != nil {
+			return "must be a whole number."
+		}
+		f.SetInt(n)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if s == "" {
+			return ""
+		}
+		n, err := strconv.ParseUint(s, 10, f.Type().Bits())
+		if err != nil {
+			return "must be a whole number, 0 or more."
+		}
+		f.SetUint(n)
+	case reflect.Float32, reflect.Float64:
+		if s == "" {
+			return ""
+		}
+		n, err := strconv.ParseFloat(s, f.Type().Bits())
+		if err != nil {
+			return "must be a number."
+		}
+		f.SetFloat(n)
+	default:
+		panic("httpx: unsupported form field type " + f.Type().String()) // a programming error
+	}
+	return ""
+}

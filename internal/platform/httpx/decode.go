@@ -1,0 +1,128 @@
+package httpx
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+)
+
+// MaxBodyBytes is the default limit for JSON and form bodies (1 MiB).
+const MaxBodyBytes = 1 << 20
+
+// DecodeJSON decodes the JSON request body into dst and validates it.
+//
+// It returns an *apperr.Error of kind UnsupportedMedia (415) when the
+// Content-Type is not JSON, TooLarge (413) over MaxBodyBytes, Malformed
+// (400) for invalid JSON, wrong types, unknown fields, an empty body or
+// trailing data, and Invalid (422, with field errors) when validation fails.
+func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	if !isJSONContentType(r.Header.Get("Content-Type")) {
+		return apperr.New(apperr.UnsupportedMedia, "The request body must be JSON (Content-Type: application/json).")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	// A second value, or garbage after the first, is an error: a body is one object.
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		if tooLarge(err) {
+			return jsonError(err)
+		}
+		return apperr.Wrap(err, apperr.Malformed, "The request body must contain a single JSON value.")
+	}
+	return Validate(dst)
+}
+
+func isJSONContentType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+}
+
+func tooLarge(err error) bool {
+	_, ok := errors.AsType[*http.MaxBytesError](err)
+	return ok
+}
+
+// jsonError turns a decoding error into a client error with a message that
+// says what is wrong without echoing the input.
+func jsonError(err error) error {
+	if tooLarge(err) {
+		return apperr.Wrap(err, apperr.TooLarge, fmt.Sprintf("The request body must not be larger than %d bytes.", MaxBodyBytes))
+	}
+	if syntaxErr, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return apperr.Wrap(err, apperr.Malformed, fmt.Sprintf("The request body is not valid JSON (at byte %d).", syntaxErr.Offset))
+	}
+	if typeErr, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		if typeErr.Field != "" {
+			return apperr.Wrap(err, apperr.Malformed, fmt.Sprintf("Field %q must be of type %s.", typeErr.Field, jsonTypeName(typeErr.Type.Kind().String())))
+		}
+		return apperr.Wrap(err, apperr.Malformed, "The request body must be a JSON object.")
+	}
+	switch {
+	case errors.Is(err, io.EOF):
+		return apperr.Wrap(err, apperr.Malformed, "The request body must not be empty.")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return apperr.Wrap(err, apperr.Malformed, "The request body is not valid JSON (it ends too early).")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// encoding/json has no typed error for unknown fields.
+		field := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		return apperr.Wrap(err, apperr.Malformed, fmt.Sprintf("The request body has an unknown field %s.", field))
+	default:
+		return apperr.Wrap(err, apperr.Malformed, "The request body is not valid JSON.")
+	}
+}
+
+func jsonTypeName(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "slice", "array":
+		return "array"
+	case "map", "struct":
+		return "object"
+	default:
+		return "number"
+	}
+}
+
+// DecodeForm parses a URL-encoded or multipart form body (at most
+// MaxBodyBytes) into dst, whose fields are tagged `form:"name"`, and
+// validates it. Fields that are not in dst are ignored, so a form can never
+// set what the struct does not declare.
+//
+// It returns TooLarge (413) over the limit, UnsupportedMedia (415) for other
+// content types, Malformed (400) for an unparsable body, and Invalid (422,
+// with field errors) for values of the wrong type or failed validation.
+func DecodeForm(w http.ResponseWriter, r *http.Request, dst any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var err error
+	switch mt {
+	case "application/x-www-form-urlencoded":
+		err = r.ParseForm()
+	case "multipart/form-data":
+		err = r.ParseMultipartForm(MaxBodyBytes)
+	default:
+		return apperr.New(apperr.UnsupportedMedia, "The request body must be a form.")
+	}
+	if err != nil {
+		if tooLarge(err) {
+			return apperr.Wrap(err, apperr.TooLarge, fmt.Sprintf("The form must not be larger than %d bytes.", MaxBodyBytes))
+		}
+		return apperr.Wrap(err, apperr.Malformed, "The form could not be read.")
+	}
+	fields := bindForm(r.PostForm, dst)
+	return validateWith(dst, fields)
+}

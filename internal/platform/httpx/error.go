@@ -1,0 +1,149 @@
+package httpx
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"math"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/logging"
+	"github.com/groundwork-dev/groundwork/web/layout"
+	"github.com/groundwork-dev/groundwork/web/ui"
+)
+
+// Problem is an RFC 9457 problem document, the body of every API error.
+type Problem struct {
+	Type      string            `json:"type"`
+	Title     string            `json:"title"`
+	Status    int               `json:"status"`
+	Detail    string            `json:"detail"`
+	Instance  string            `json:"instance,omitempty"`
+	RequestID string            `json:"request_id,omitempty"`
+	Errors    map[string]string `json:"errors,omitempty"`
+}
+
+// ToastTarget is the element id of the toast region in the base layout.
+// HTMX error fragments are retargeted there.
+const ToastTarget = "#toasts"
+
+// Error is the only place an error becomes a response. It maps the error's
+// kind to a status and renders it in one of three shapes:
+//
+//   - application/problem+json for /api/ routes and clients that ask for JSON;
+//   - for htmx requests, a toast fragment retargeted to the toast region
+//     (HX-Retarget, HX-Reswap), so it never lands inside a small target;
+//   - otherwise a full HTML error page.
+//
+// 5xx errors are logged once, with their cause; the response only ever holds
+// the safe message and the request ID. If the request's context is already
+// cancelled (the client left), nothing is written.
+func Error(w http.ResponseWriter, r *http.Request, err error) {
+	ctx := r.Context()
+	log := logging.FromContext(ctx)
+	if ctx.Err() != nil {
+		log.DebugContext(ctx, "request cancelled", "err", err)
+		return
+	}
+
+	kind := apperr.KindOf(err)
+	status := kind.Status()
+	if status >= 500 {
+		log.ErrorContext(ctx, "request failed", "status", status, "kind", kind.String(), "err", err)
+	} else {
+		log.DebugContext(ctx, "request rejected", "status", status, "kind", kind.String(), "err", err)
+	}
+
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	if d := apperr.RetryAfterOf(err); d > 0 {
+		h.Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+	}
+
+	switch {
+	case WantsJSON(r):
+		writeProblem(w, r, status, err)
+	case IsHTMX(r):
+		h.Set("HX-Retarget", ToastTarget)
+		h.Set("HX-Reswap", "beforeend")
+		renderOrFallback(w, r, status, ui.Toast(ui.ToastData{
+			Variant: "error",
+			Message: apperr.SafeMessage(err),
+			Detail:  requestIDDetail(r, status),
+		}), log)
+	default:
+		renderOrFallback(w, r, status, layout.ErrorPage(layout.ErrorView{
+			Status:    status,
+			Title:     http.StatusText(status),
+			Message:   apperr.SafeMessage(err),
+			RequestID: RequestID(ctx),
+		}), log)
+	}
+}
+
+// WantsJSON reports whether the error response for r should be
+// problem+json: always under /api/, else when the client accepts JSON but
+// not HTML.
+func WantsJSON(r *http.Request) bool {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		return true
+	}
+	accept := r.Header.Get("Accept")
+	if strings.Contains(accept, "text/html") {
+		return false
+	}
+	for part := range strings.SplitSeq(accept, ",") {
+		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json")) {
+			return true
+		}
+	}
+	return false
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, status int, err error) {
+	p := Problem{
+		Type:      "about:blank",
+		Title:     http.StatusText(status),
+		Status:    status,
+		Detail:    apperr.SafeMessage(err),
+		Instance:  r.URL.Path,
+		RequestID: RequestID(r.Context()),
+	}
+	if status == http.StatusUnprocessableEntity {
+		p.Errors = apperr.FieldsOf(err)
+	}
+	body, _ := json.Marshal(p) // a Problem of strings and ints always encodes
+	w.Header().Set("Content-Type", "application/problem+json")
+	_ = write(w, r, status, append(body, '\n'))
+}
+
+// renderOrFallback renders c; if the error view itself fails, it falls back
+// to plain text so the client still gets the right status.
+func renderOrFallback(w http.ResponseWriter, r *http.Request, status int, c templ.Component, log *slog.Logger) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		log.ErrorContext(r.Context(), "error view failed", "err", err)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_ = write(w, r, status, []byte(http.StatusText(status)+"\n"))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = write(w, r, status, buf.Bytes())
+}
+
+func requestIDDetail(r *http.Request, status int) string {
+	if status < 500 {
+		return ""
+	}
+	if id := RequestID(r.Context()); id != "" {
+		return "Request ID: " + id
+	}
+	return ""
+}

@@ -1,0 +1,398 @@
+package httpx_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/internal/platform/logging"
+)
+
+const (
+	testRequestID = "req-0123456789"
+	browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+)
+
+// rendering is one of the request shapes Error distinguishes.
+type rendering struct {
+	name   string
+	path   string
+	header http.Header
+	shape  string // "problem", "toast" or "page"
+}
+
+var renderings = []rendering{
+	{"api path", "/api/x", http.Header{"Accept": {browserAccept}}, "problem"},
+	{"accept json", "/x", http.Header{"Accept": {"application/json"}}, "problem"},
+	{"htmx", "/x", http.Header{"Hx-Request": {"true"}, "Accept": {"*/*"}}, "toast"},
+	{"browser", "/x", http.Header{"Accept": {browserAccept}}, "page"},
+}
+
+// serveError runs httpx.Error for err on a request shaped like rd, with a
+// request ID and a debug JSON logger in the context.
+func serveError(t *testing.T, rd rendering, err error) (*http.Response, string, string) {
+	t.Helper()
+	log, logBuf := newTestLogger()
+	req := httptest.NewRequest(http.MethodGet, rd.path, nil)
+	for k, vs := range rd.header {
+		req.Header[k] = vs
+	}
+	ctx := httpx.WithRequestID(req.Context(), testRequestID)
+	ctx = logging.WithLogger(ctx, log)
+	rec := httptest.NewRecorder()
+	httpx.Error(rec, req.WithContext(ctx), err)
+	resp := rec.Result()
+	body, readErr := io.ReadAll(resp.Body)
+	if readErr != nil {
+		t.Fatalf("read body: %v", readErr)
+	}
+	return resp, string(body), logBuf.String()
+}
+
+// errorFor returns an error of kind k whose cause must never be shown. Every
+// kind carries field errors, so the test can check they only appear for 422.
+func errorFor(k apperr.Kind) error {
+	fields := map[string]string{"title": "Title is required."}
+	cause := errors.New("secret cause for " + k.String())
+	if k == apperr.Invalid {
+		return fmt.Errorf("task controller: create: %w", &apperr.Error{Kind: k, Message: "Please correct the highlighted fields.", Fields: fields, Err: cause})
+	}
+	return fmt.Errorf("task controller: show: %w", &apperr.Error{Kind: k, Fields: fields, Err: cause})
+}
+
+func TestErrorEveryKindEveryRendering(t *testing.T) {
+	t.Parallel()
+	for _, k := range apperr.Kinds() {
+		for _, rd := range renderings {
+			t.Run(k.String()+"/"+rd.name, func(t *testing.T) {
+				t.Parallel()
+				err := errorFor(k)
+				resp, body, _ := serveError(t, rd, err)
+
+				wantStatus := k.Status()
+				if resp.StatusCode != wantStatus {
+					t.Errorf("status = %d, want %d", resp.StatusCode, wantStatus)
+				}
+				if got := resp.Header.Get("Cache-Control"); got != "no-store" {
+					t.Errorf("Cache-Control = %q, want %q", got, "no-store")
+				}
+				if got := resp.Header.Get("Retry-After"); got != "" {
+					t.Errorf("Retry-After = %q, want none", got)
+				}
+				if strings.Contains(body, "secret") {
+					t.Errorf("body leaks the cause:\n%s", body)
+				}
+				wantMsg := apperr.SafeMessage(err)
+
+				switch rd.shape {
+				case "problem":
+					p := mustProblem(t, resp, body)
+					want := problem{
+						Type:      "about:blank",
+						Title:     http.StatusText(wantStatus),
+						Status:    wantStatus,
+						Detail:    wantMsg,
+						Instance:  rd.path,
+						RequestID: testRequestID,
+					}
+					if k == apperr.Invalid {
+						want.Errors = map[string]string{"title": "Title is required."}
+					}
+					if diff := cmp.Diff(want, p, cmp.AllowUnexported(problem{}), cmp.FilterPath(func(p cmp.Path) bool {
+						return p.Last().String() == ".raw"
+					}, cmp.Ignore())); diff != "" {
+						t.Errorf("problem mismatch (-want +got):\n%s", diff)
+					}
+					for _, member := range []string{"type", "title", "status", "detail", "request_id"} {
+						if _, ok := p.raw[member]; !ok {
+							t.Errorf("problem has no %q member: %s", member, body)
+						}
+					}
+					if _, ok := p.raw["errors"]; ok != (k == apperr.Invalid) {
+						t.Errorf("problem has errors member = %v, want %v: %s", ok, k == apperr.Invalid, body)
+					}
+				case "toast":
+					if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+						t.Errorf("Content-Type = %q, want %q", ct, "text/html; charset=utf-8")
+					}
+					if got := resp.Header.Get("HX-Retarget"); got != "#toasts" {
+						t.Errorf("HX-Retarget = %q, want %q", got, "#toasts")
+					}
+					if got := resp.Header.Get("HX-Reswap"); got != "beforeend" {
+						t.Errorf("HX-Reswap = %q, want %q", got, "beforeend")
+					}
+					lower := strings.ToLower(body)
+					if strings.Contains(lower, "<html") || strings.Contains(lower, "<!doctype") {
+						t.Errorf("htmx error is a full document, want a fragment:\n%s", body)
+					}
+					doc := mustDoc(t, body)
+					toast := doc.Find(`[data-testid="toast"]`)
+					if toast.Length() != 1 {
+						t.Fatalf("found %d toasts, want 1:\n%s", toast.Length(), body)
+					}
+					if got := strings.TrimSpace(toast.Find(".toast__message").Text()); got != wantMsg {
+						t.Errorf("toast message = %q, want %q", got, wantMsg)
+					}
+					if wantStatus >= 500 && !strings.Contains(toast.Text(), testRequestID) {
+						t.Errorf("5xx toast does not show the request ID:\n%s", body)
+					}
+				case "page":
+					if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+						t.Errorf("Content-Type = %q, want %q", ct, "text/html; charset=utf-8")
+					}
+					if resp.Header.Get("HX-Retarget") != "" || resp.Header.Get("HX-Reswap") != "" {
+						t.Errorf("full page has htmx headers: %v", resp.Header)
+					}
+					doc := mustDoc(t, body)
+					if doc.Find("html").Length() != 1 || !strings.HasPrefix(strings.ToLower(strings.TrimSpace(body)), "<!doctype html>") {
+						t.Errorf("error page is not a full document:\n%s", body)
+					}
+					page := doc.Find(`[data-testid="error-page"]`)
+					if page.Length() != 1 {
+						t.Fatalf("found %d error pages, want 1:\n%s", page.Length(), body)
+					}
+					if got := strings.TrimSpace(page.Find(`[data-testid="error-status"]`).Text()); got != strconv.Itoa(wantStatus) {
+						t.Errorf("status shown = %q, want %q", got, strconv.Itoa(wantStatus))
+					}
+					if got := strings.TrimSpace(page.Find(`[data-testid="request-id"]`).Text()); got != testRequestID {
+						t.Errorf("request ID shown = %q, want %q", got, testRequestID)
+					}
+					if got := strings.TrimSpace(page.Find("h1").Text()); got != http.StatusText(wantStatus) {
+						t.Errorf("heading = %q, want %q", got, http.StatusText(wantStatus))
+					}
+					if !strings.Contains(page.Text(), wantMsg) {
+						t.Errorf("page does not show the safe message %q:\n%s", wantMsg, body)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestErrorInternalCauseNeverShownAndLoggedOnce(t *testing.T) {
+	t.Parallel()
+	const cause = "secret db password leaked"
+	errs := map[string]error{
+		"plain":           errors.New(cause),
+		"wrapped":         fmt.Errorf("task repository: get 7: %w", errors.New(cause)),
+		"apperr internal": apperr.Wrap(errors.New(cause), apperr.Internal, ""),
+	}
+	for errName, err := range errs {
+		for _, rd := range renderings {
+			t.Run(errName+"/"+rd.name, func(t *testing.T) {
+				t.Parallel()
+				resp, body, logs := serveError(t, rd, err)
+				if resp.StatusCode != http.StatusInternalServerError {
+					t.Errorf("status = %d, want %d", resp.StatusCode, http.StatusInternalServerError)
+				}
+				if strings.Contains(body, "secret") || strings.Contains(body, "password") {
+					t.Errorf("body leaks the cause:\n%s", body)
+				}
+				if !strings.Contains(body, testRequestID) {
+					t.Errorf("500 body does not carry the request ID %q:\n%s", testRequestID, body)
+				}
+				errLines := linesAtLevel(t, logs, "ERROR")
+				if len(errLines) != 1 {
+					t.Fatalf("got %d error log lines, want 1:\n%s", len(errLines), logs)
+				}
+				if got, _ := errLines[0]["err"].(string); !strings.Contains(got, cause) {
+					t.Errorf("error log err = %q, want it to contain %q", got, cause)
+				}
+				if got := errLines[0]["status"]; got != float64(500) {
+					t.Errorf("error log status = %v, want 500", got)
+				}
+				if n := strings.Count(logs, cause); n != 1 {
+					t.Errorf("cause appears %d times in the log, want 1:\n%s", n, logs)
+				}
+			})
+		}
+	}
+}
+
+func TestErrorClientErrorsNotLoggedAtErrorLevel(t *testing.T) {
+	t.Parallel()
+	for _, k := range apperr.Kinds() {
+		if k.Status() >= 500 {
+			continue
+		}
+		t.Run(k.String(), func(t *testing.T) {
+			t.Parallel()
+			_, _, logs := serveError(t, renderings[3], errorFor(k))
+			if lines := linesAtLevel(t, logs, "ERROR"); len(lines) != 0 {
+				t.Errorf("got %d error log lines for a %d, want 0:\n%s", len(lines), k.Status(), logs)
+			}
+			if lines := linesAtLevel(t, logs, "DEBUG"); len(lines) != 1 {
+				t.Errorf("got %d debug log lines for a %d, want 1:\n%s", len(lines), k.Status(), logs)
+			}
+		})
+	}
+	t.Run("500 and 503 are logged at error level", func(t *testing.T) {
+		t.Parallel()
+		for _, k := range []apperr.Kind{apperr.Internal, apperr.Unavailable} {
+			_, _, logs := serveError(t, renderings[3], errorFor(k))
+			if lines := linesAtLevel(t, logs, "ERROR"); len(lines) != 1 {
+				t.Errorf("%v: got %d error log lines, want 1:\n%s", k, len(lines), logs)
+			}
+		}
+	})
+}
+
+func TestErrorUnavailableIs503(t *testing.T) {
+	t.Parallel()
+	err := fmt.Errorf("task service: list: %w", apperr.Wrap(errors.New("dial tcp 10.0.0.5:5432: connection refused"), apperr.Unavailable, ""))
+	for _, rd := range renderings {
+		t.Run(rd.name, func(t *testing.T) {
+			t.Parallel()
+			resp, body, _ := serveError(t, rd, err)
+			if resp.StatusCode != http.StatusServiceUnavailable {
+				t.Errorf("status = %d, want %d", resp.StatusCode, http.StatusServiceUnavailable)
+			}
+			if strings.Contains(body, "10.0.0.5") {
+				t.Errorf("body leaks the cause:\n%s", body)
+			}
+			if !strings.Contains(body, apperr.GenericMessage(apperr.Unavailable)) {
+				t.Errorf("body does not carry %q:\n%s", apperr.GenericMessage(apperr.Unavailable), body)
+			}
+		})
+	}
+}
+
+func TestErrorRetryAfter(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		kind  apperr.Kind
+		after time.Duration
+		want  string
+	}{
+		{apperr.TooManyRequests, 0, ""},
+		{apperr.TooManyRequests, -time.Second, ""},
+		{apperr.TooManyRequests, time.Second, "1"},
+		{apperr.TooManyRequests, 1500 * time.Millisecond, "2"},
+		{apperr.TooManyRequests, 100 * time.Millisecond, "1"},
+		{apperr.Unavailable, 30 * time.Second, "30"},
+		{apperr.Unavailable, 30*time.Second + time.Nanosecond, "31"},
+	}
+	for _, tt := range tests {
+		for _, rd := range renderings {
+			t.Run(fmt.Sprintf("%v/%v/%s", tt.kind, tt.after, rd.name), func(t *testing.T) {
+				t.Parallel()
+				err := fmt.Errorf("limiter: %w", &apperr.Error{Kind: tt.kind, RetryAfter: tt.after})
+				resp, _, _ := serveError(t, rd, err)
+				if got := resp.Header.Get("Retry-After"); got != tt.want {
+					t.Errorf("Retry-After = %q, want %q", got, tt.want)
+				}
+				if resp.StatusCode != tt.kind.Status() {
+					t.Errorf("status = %d, want %d", resp.StatusCode, tt.kind.Status())
+				}
+			})
+		}
+	}
+}
+
+func TestErrorCancelledRequestWritesNothing(t *testing.T) {
+	t.Parallel()
+	for _, rd := range renderings {
+		for _, err := range []error{errors.New("secret"), apperr.New(apperr.NotFound, "")} {
+			t.Run(rd.name+"/"+apperr.KindOf(err).String(), func(t *testing.T) {
+				t.Parallel()
+				log, logBuf := newTestLogger()
+				req := httptest.NewRequest(http.MethodGet, rd.path, nil)
+				for k, vs := range rd.header {
+					req.Header[k] = vs
+				}
+				ctx, cancel := context.WithCancel(logging.WithLogger(req.Context(), log))
+				cancel()
+				w := newSpyWriter()
+				httpx.Error(w, req.WithContext(ctx), err)
+
+				if w.writeHeaderCalls != 0 || w.writeCalls != 0 {
+					t.Errorf("WriteHeader called %d times, Write %d times; want 0 and 0", w.writeHeaderCalls, w.writeCalls)
+				}
+				resp := w.Result()
+				if resp.StatusCode != http.StatusOK {
+					t.Errorf("recorder status = %d, want the untouched default %d", resp.StatusCode, http.StatusOK)
+				}
+				if w.Body.Len() != 0 {
+					t.Errorf("body = %q, want empty", w.Body.String())
+				}
+				if len(resp.Header) != 0 {
+					t.Errorf("headers = %v, want none", resp.Header)
+				}
+				if lines := linesAtLevel(t, logBuf.String(), "ERROR"); len(lines) != 0 {
+					t.Errorf("cancelled request logged at error level:\n%s", logBuf.String())
+				}
+				if lines := linesAtLevel(t, logBuf.String(), "DEBUG"); len(lines) != 1 {
+					t.Errorf("got %d debug lines for a cancelled request, want 1:\n%s", len(lines), logBuf.String())
+				}
+			})
+		}
+	}
+}
+
+func TestErrorHTMXOnAPIPathIsProblem(t *testing.T) {
+	t.Parallel()
+	rd := rendering{"htmx api", "/api/x", http.Header{"Hx-Request": {"true"}}, "problem"}
+	resp, body, _ := serveError(t, rd, apperr.New(apperr.Conflict, "Title taken."))
+	p := mustProblem(t, resp, body)
+	if p.Status != http.StatusConflict || p.Detail != "Title taken." {
+		t.Errorf("problem = %+v, want status 409 and detail %q", p, "Title taken.")
+	}
+	if got := resp.Header.Get("HX-Retarget"); got != "" {
+		t.Errorf("HX-Retarget = %q on a problem+json response, want none", got)
+	}
+}
+
+func TestErrorWithoutRequestIDOrLogger(t *testing.T) {
+	t.Parallel()
+	req := httptest.NewRequest(http.MethodGet, "/api/x", nil)
+	rec := httptest.NewRecorder()
+	httpx.Error(rec, req, errors.New("boom"))
+	resp := rec.Result()
+	p := mustProblem(t, resp, rec.Body.String())
+	if p.Status != 500 {
+		t.Errorf("status = %d, want 500", p.Status)
+	}
+	if _, ok := p.raw["request_id"]; ok {
+		t.Errorf("problem has request_id without a request ID in the context: %s", rec.Body.String())
+	}
+}
+
+func TestWantsJSON(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		path, accept string
+		want         bool
+	}{
+		{"/api/x", "", true},
+		{"/api/x", browserAccept, true},
+		{"/apix", "", false},
+		{"/x", "", false},
+		{"/x", "*/*", false},
+		{"/x", browserAccept, false},
+		{"/x", "application/json", true},
+		{"/x", "application/problem+json", true},
+		{"/x", "application/json; charset=utf-8", true},
+		{"/x", "text/plain, application/vnd.api+json;q=0.5", true},
+		{"/x", "application/json, text/html", false},
+	}
+	for _, tt := range tests {
+		req := httptest.NewRequest(http.MethodGet, tt.path, nil)
+		if tt.accept != "" {
+			req.Header.Set("Accept", tt.accept)
+		}
+		if got := httpx.WantsJSON(req); got != tt.want {
+			t.Errorf("WantsJSON(%s, Accept %q) = %v, want %v", tt.path, tt.accept, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,92 @@
+// Package postgres opens the connection pool, runs transactions and
+// migrations, and translates driver errors that every feature shares
+// (an unreachable database) into apperr kinds.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+)
+
+// MaxConnectTimeout caps how long opening one connection may take. pgx
+// otherwise waits two minutes, which turns an outage into hung requests.
+const MaxConnectTimeout = 5 * time.Second
+
+// PingTimeout bounds the liveness ping pgxpool runs on idle connections.
+const PingTimeout = time.Second
+
+// DBTX is what repositories need: both *pgxpool.Pool and pgx.Tx satisfy
+// it, so the same repository code runs inside or outside a transaction.
+type DBTX interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// Open returns a pool for databaseURL with at most maxConns connections.
+// It does not connect: the pool dials lazily, so the process starts (and
+// /health answers) while the database is down. The URL's connect_timeout
+// is capped at MaxConnectTimeout.
+func Open(databaseURL string, maxConns int32) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		// The parse error can echo the URL, password included: keep it out.
+		return nil, errors.New("postgres: DATABASE_URL is not a valid connection string")
+	}
+	if cfg.ConnConfig.ConnectTimeout <= 0 || cfg.ConnConfig.ConnectTimeout > MaxConnectTimeout {
+		cfg.ConnConfig.ConnectTimeout = MaxConnectTimeout
+	}
+	cfg.PingTimeout = PingTimeout
+	if maxConns > 0 {
+		cfg.MaxConns = maxConns
+	}
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open pool: %w", err)
+	}
+	return pool, nil
+}
+
+// unavailableMessage is the safe message for an unreachable database.
+const unavailableMessage = "The database is unavailable. Try again in a moment."
+
+// Translate maps errors that mean "the database cannot be reached" (dial
+// and connect failures, timeouts, connections cut by a server shutdown,
+// PostgreSQL's connection-exception and operator-intervention classes) to
+// an apperr Unavailable error wrapping err, so they become 503 and not 500.
+// Other errors are returned unchanged. Repositories call it on every error
+// they return from the driver.
+func Translate(err error) error {
+	if err == nil || !isUnavailable(err) {
+		return err
+	}
+	return &apperr.Error{Kind: apperr.Unavailable, Message: unavailableMessage, RetryAfter: 5 * time.Second, Err: err}
+}
+
+func isUnavailable(err error) bool {
+	if _, ok := errors.AsType[*pgconn.ConnectError](err); ok {
+		return true
+	}
+	if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok {
+		class := pgErr.Code[:2]
+		// 08: connection exception; 57: operator intervention (shutdown,
+		// admin termination); 53: insufficient resources (too many connections).
+		return class == "08" || class == "57" || class == "53"
+	}
+	if _, ok := errors.AsType[net.Error](err); ok {
+		return true
+	}
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		pgconn.Timeout(err)
+}
