@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -85,9 +86,7 @@ func LoadConfig(environ []string) (Config, error) {
 	if err := env.ParseWithOptions(&cfg, env.Options{Environment: vars}); err != nil {
 		problems = append(problems, envProblems(err, reflect.TypeFor[Config](), vars)...)
 	}
-	if len(problems) == 0 {
-		problems = append(problems, cfg.validate()...)
-	}
+	problems = append(problems, cfg.validate(reported(problems))...)
 	if len(problems) > 0 {
 		return Config{}, configError(problems)
 	}
@@ -182,10 +181,29 @@ func envKey(t reflect.Type, field string) string {
 	return field
 }
 
+// reported returns the variable names the problems start with.
+func reported(problems []string) map[string]bool {
+	names := map[string]bool{}
+	for _, p := range problems {
+		name, _, _ := strings.Cut(p, " ")
+		names[strings.TrimSuffix(name, ":")] = true
+	}
+	return names
+}
+
 // validate checks the values (the simple rules as validate tags, the rest
-// here) and the production refusals (DESIGN.md §4).
-func (c Config) validate() []string {
-	var p []string
+// here) and the production refusals (DESIGN.md §4). Problems with a
+// variable in skip (already reported as missing or unparsable) are left out.
+func (c Config) validate(skip map[string]bool) (p []string) {
+	if c.BaseURL == nil {
+		c.BaseURL = &url.URL{}
+	}
+	defer func() {
+		p = slices.DeleteFunc(p, func(problem string) bool {
+			name, _, _ := strings.Cut(strings.TrimPrefix(problem, "production: "), " ")
+			return skip[strings.TrimSuffix(name, ":")]
+		})
+	}()
 	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
 
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {

@@ -66,7 +66,9 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 
 	r.Get("/health", d.checker.Health)
 	r.Get("/ready", d.checker.Ready)
-	r.Handle("/static/*", http.StripPrefix("/static/", web.StaticHandler(notFound)))
+	static := http.StripPrefix("/static/", web.StaticHandler(notFound))
+	r.Get("/static/*", static.ServeHTTP)
+	r.Head("/static/*", static.ServeHTTP)
 	if d.devReload != nil {
 		r.Get(devReloadPath, d.devReload.ServeHTTP)
 	}

@@ -1,0 +1,116 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
+)
+
+func run(t *testing.T, env map[string]string, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := Run(t.Context(), append([]string{"app"}, args...), environ(env), &out, io.Discard)
+	return out.String(), err
+}
+
+func TestHealthcheckCommand(t *testing.T) {
+	t.Parallel()
+	a := startApp(t, testEnv(t))
+	waitReady(t, a.URL, http.StatusOK, 5*time.Second)
+	if _, err := run(t, nil, "healthcheck", a.URL+"/ready"); err != nil {
+		t.Errorf("healthcheck against a ready server = %v, want nil", err)
+	}
+	// Default target: /ready on HTTP_ADDR's port at 127.0.0.1.
+	port := a.URL[strings.LastIndex(a.URL, ":")+1:]
+	if _, err := run(t, map[string]string{"HTTP_ADDR": ":" + port}, "healthcheck"); err != nil {
+		t.Errorf("healthcheck with HTTP_ADDR=:%s = %v, want nil", port, err)
+	}
+
+	unavailable := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer unavailable.Close()
+	if _, err := run(t, nil, "healthcheck", unavailable.URL); err == nil {
+		t.Error("healthcheck against a 503 = nil, want an error")
+	}
+
+	if err := a.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(t, nil, "healthcheck", a.URL+"/ready"); err == nil {
+		t.Error("healthcheck against a stopped server = nil, want an error")
+	}
+}
+
+func TestMigrateCommand(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t)}
+	out, err := run(t, env, "migrate", "status")
+	if err != nil || !strings.Contains(out, "pending") {
+		t.Fatalf("migrate status on an empty database = %v:\n%s", err, out)
+	}
+	if out, err = run(t, env, "migrate", "up"); err != nil || !strings.Contains(out, "applied") {
+		t.Fatalf("migrate up = %v:\n%s", err, out)
+	}
+	if out, _ = run(t, env, "migrate", "status"); strings.Contains(out, "pending") {
+		t.Errorf("after migrate up, status still shows pending:\n%s", out)
+	}
+	if _, err = run(t, env, "migrate", "redo"); err != nil {
+		t.Errorf("migrate redo = %v", err)
+	}
+	if _, err = run(t, env, "migrate", "down"); err != nil {
+		t.Errorf("migrate down = %v", err)
+	}
+	if out, _ = run(t, env, "migrate", "status"); !strings.Contains(out, "pending") {
+		t.Errorf("after migrate down, status shows nothing pending:\n%s", out)
+	}
+
+	for _, args := range [][]string{{"migrate"}, {"migrate", "sideways"}, {"migrate", "up", "extra"}, {"migrate", "create"}} {
+		if _, err := run(t, env, args...); !errors.Is(err, errUsage) {
+			t.Errorf("%v = %v, want a usage error", args, err)
+		}
+	}
+	if _, err := run(t, nil, "migrate", "up"); err == nil || !strings.Contains(err.Error(), "DATABASE_URL is required") {
+		t.Errorf("migrate up without DATABASE_URL = %v", err)
+	}
+}
+
+func TestMigrateCreateWritesIntoMigrations(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "migrations"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	out, err := run(t, nil, "migrate", "create", "add_widgets")
+	if err != nil {
+		t.Fatalf("migrate create = %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "migrations", "00001_add_widgets.sql")); err != nil {
+		t.Errorf("migrate create printed %q but: %v", out, err)
+	}
+}
+
+func TestVersionAndUsage(t *testing.T) {
+	t.Parallel()
+	out, err := run(t, nil, "version")
+	if err != nil || !strings.HasPrefix(out, "groundwork dev revision ") {
+		t.Errorf("version = %q, %v", out, err)
+	}
+	if _, err := run(t, nil, "frobnicate"); !errors.Is(err, errUsage) {
+		t.Errorf("unknown command = %v, want a usage error", err)
+	}
+	// serve refuses a bad configuration before it listens, listing every problem.
+	_, err = run(t, map[string]string{"APP_ENV": "production"}, "serve")
+	if err == nil || strings.Count(err.Error(), "\n") < 4 {
+		t.Errorf("serve with a bad production config = %v, want every problem listed", err)
+	}
+}
