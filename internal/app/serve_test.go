@@ -138,7 +138,9 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 	}
 }
 
-var nonceRE = regexp.MustCompile(`'nonce-([^']+)'`)
+// nonceRE matches the whole script-src directive, so a malformed policy
+// (a doubled quote, a missing 'strict-dynamic') cannot pass.
+var nonceRE = regexp.MustCompile(`(?:^|; )script-src 'nonce-([A-Za-z0-9+/=_-]+)' 'strict-dynamic'(?:;|$)`)
 
 // TestCSPNonces is T3: a fresh nonce of at least 128 bits per response,
 // and every <script> on the page carries it; no inline handlers or styles.
