@@ -29,22 +29,22 @@ type feature struct {
 
 // wired lists what the template already contains.
 var wired = []feature{
-	{"Routing with chi", "One routes.go lists every mount and every middleware, in order: request ID, logging, recover, security headers, CSRF, limits.", readmeURL + "routing", iconRoute},
-	{"Feature-first packages", "Each feature owns model, repository, service, controller and views. Dependencies flow one way: controller → service → repository.", readmeURL + "project-layout", iconLayers},
-	{"Typed errors", "One apperr error becomes a friendly error page, an htmx toast or problem+json — with a safe message for users and the cause in the log.", readmeURL + "errors", iconShield},
-	{"Request-ID logging", "Structured slog logging with the X-Request-ID on every line and on every response, so a report leads straight to its log.", readmeURL + "logging", iconList},
-	{"templ + htmx 2", "Type-checked, escaped-by-default templates and hardened htmx from our own origin. No inline scripts, no framework CSS.", readmeURL + "front-end", iconCode},
-	{"PostgreSQL with pgx and goose", "A pgx pool, explicit short transactions and SQL migrations embedded in the binary, applied with goose.", readmeURL + "database", iconDatabase},
-	{"Strict CSP and security headers", "Nonce-based Content-Security-Policy, CSRF protection with CrossOriginProtection, body limits and safe defaults.", readmeURL + "security", iconLock},
+	{"Routing with chi", "One routes.go lists every mount and every middleware, in order: request ID, logging, recover, security headers, CSRF, limits.", readmeURL + "what-a-request-goes-through", iconRoute},
+	{"Feature-first packages", "Each feature owns model, repository, service, controller and views. Dependencies flow one way: controller → service → repository.", readmeURL + "layout", iconLayers},
+	{"Typed errors", "One apperr error becomes a friendly error page, an htmx toast or problem+json — with a safe message for users and the cause in the log.", readmeURL + "what-a-request-goes-through", iconShield},
+	{"Request-ID logging", "Structured slog logging with the X-Request-ID on every line and on every response, so a report leads straight to its log.", readmeURL + "what-a-request-goes-through", iconList},
+	{"templ + htmx 2", "Type-checked, escaped-by-default templates and hardened htmx from our own origin. No inline scripts, no framework CSS.", readmeURL + "the-front-end", iconCode},
+	{"PostgreSQL with pgx and goose", "A pgx pool, explicit short transactions and SQL migrations embedded in the binary, applied with goose.", readmeURL + "adding-a-feature", iconDatabase},
+	{"Strict CSP and security headers", "Nonce-based Content-Security-Policy, CSRF protection with CrossOriginProtection, body limits and safe defaults.", readmeURL + "what-a-request-goes-through", iconLock},
 }
 
 // next lists what is planned; shown so people know where the template is headed.
 var next = []feature{
-	{"Accounts", "Sign-up, sign-in and sessions in PostgreSQL, argon2id passwords.", readmeURL + "roadmap", iconUser},
-	{"Tasks", "A complete CRUD feature to copy: forms, validation, paging, empty states.", readmeURL + "roadmap", iconCheck},
-	{"Server-sent events", "Live updates over SSE, fanned out across instances with LISTEN/NOTIFY.", readmeURL + "roadmap", iconBolt},
-	{"Uploads", "Presigned direct-to-S3 uploads with progress, verified on finalize.", readmeURL + "roadmap", iconUpload},
-	{"Background jobs", "River on the same database: transactional enqueue, a separate worker process.", readmeURL + "roadmap", iconClock},
+	{"Accounts", "Sign-up, sign-in and sessions in PostgreSQL, argon2id passwords.", readmeURL + "what-is-not-built-yet", iconUser},
+	{"Tasks", "A complete CRUD feature to copy: forms, validation, paging, empty states.", readmeURL + "what-is-not-built-yet", iconCheck},
+	{"Server-sent events", "Live updates over SSE, fanned out across instances with LISTEN/NOTIFY.", readmeURL + "what-is-not-built-yet", iconBolt},
+	{"Uploads", "Presigned direct-to-S3 uploads with progress, verified on finalize.", readmeURL + "what-is-not-built-yet", iconUpload},
+	{"Background jobs", "River on the same database: transactional enqueue, a separate worker process.", readmeURL + "what-is-not-built-yet", iconClock},
 }
 
 // Icon path data (24×24, stroked).
@@ -140,7 +140,7 @@ func IndexPage(info SystemInfo) templ.Component {
 				}
 				return nil
 			})
-			templ_7745c5c3_Err = ui.LinkButton(ui.LinkButtonProps{Href: readmeURL + "readme"}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var3), templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ui.LinkButton(ui.LinkButtonProps{Href: readmeURL + "groundwork"}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var3), templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
