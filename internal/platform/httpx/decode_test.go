@@ -1,0 +1,410 @@
+package httpx_test
+
+import (
+	"bytes"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+)
+
+// taskInput is a typical JSON input: tagged for validation, with no Role
+// field, so a mass-assignment attempt is an unknown field.
+type taskInput struct {
+	Title string   `json:"title" validate:"required,max=5"`
+	Score float64  `json:"score"`
+	Tags  []string `json:"tags"`
+}
+
+// rangeInput adds a rule tags cannot express through httpx.Validator.
+type rangeInput struct {
+	From int `json:"from" validate:"min=0"`
+	To   int `json:"to"`
+}
+
+func (in *rangeInput) Validate() map[string]string {
+	if in.To < in.From {
+		return map[string]string{"to": "To must not be before From."}
+	}
+	return nil
+}
+
+// streamed hides the length of r, so httptest.NewRequest sends it with
+// ContentLength -1, like a chunked body.
+type streamed struct{ r io.Reader }
+
+func (s streamed) Read(p []byte) (int, error) { return s.r.Read(p) }
+
+func newJSONRequest(body io.Reader, contentType string) *http.Request {
+	req := httptest.NewRequest(http.MethodPost, "/api/tasks", body)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	return req
+}
+
+func TestDecodeJSON(t *testing.T) {
+	t.Parallel()
+	bigTitle := `{"title":"` + strings.Repeat("a", httpx.MaxBodyBytes) + `"}`
+	deep := strings.Repeat(`{"a":`, 10_000) + "1" + strings.Repeat("}", 10_000)
+	deepArray := `{"tags":` + strings.Repeat("[", 10_000) + strings.Repeat("]", 10_000) + "}"
+	tooDeep := strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000)
+
+	tests := []struct {
+		name        string
+		body        io.Reader
+		contentType string
+		wantKind    apperr.Kind // checked when wantErr
+		wantErr     bool
+		want        taskInput         // when !wantErr
+		wantMsg     string            // substring of SafeMessage, when wantErr
+		wantFields  map[string]string // for Invalid
+	}{
+		{name: "valid", body: strings.NewReader(`{"title":"Milk","score":1.5,"tags":["a","b"]}`), contentType: "application/json",
+			want: taskInput{Title: "Milk", Score: 1.5, Tags: []string{"a", "b"}}},
+		{name: "charset parameter", body: strings.NewReader(`{"title":"Milk"}`), contentType: "application/json; charset=utf-8",
+			want: taskInput{Title: "Milk"}},
+		{name: "+json suffix", body: strings.NewReader(`{"title":"Milk"}`), contentType: "application/merge-patch+json",
+			want: taskInput{Title: "Milk"}},
+		{name: "upper-case media type", body: strings.NewReader(`{"title":"Milk"}`), contentType: "Application/JSON",
+			want: taskInput{Title: "Milk"}},
+		{name: "whitespace after the object", body: strings.NewReader("{\"title\":\"Milk\"}\n\t "), contentType: "application/json",
+			want: taskInput{Title: "Milk"}},
+
+		{name: "text/plain", body: strings.NewReader(`{"title":"Milk"}`), contentType: "text/plain", wantErr: true, wantKind: apperr.UnsupportedMedia, wantMsg: "must be JSON"},
+		{name: "no content type", body: strings.NewReader(`{"title":"Milk"}`), contentType: "", wantErr: true, wantKind: apperr.UnsupportedMedia, wantMsg: "must be JSON"},
+		{name: "form content type", body: strings.NewReader(`{"title":"Milk"}`), contentType: "application/x-www-form-urlencoded", wantErr: true, wantKind: apperr.UnsupportedMedia},
+		{name: "text/json+json is not application", body: strings.NewReader(`{"title":"Milk"}`), contentType: "text/x+json", wantErr: true, wantKind: apperr.UnsupportedMedia},
+		{name: "garbage content type", body: strings.NewReader(`{"title":"Milk"}`), contentType: ";;;", wantErr: true, wantKind: apperr.UnsupportedMedia},
+
+		{name: "over the limit", body: strings.NewReader(bigTitle), contentType: "application/json", wantErr: true, wantKind: apperr.TooLarge, wantMsg: "must not be larger than 1048576 bytes"},
+		{name: "over the limit, streamed", body: streamed{strings.NewReader(bigTitle)}, contentType: "application/json", wantErr: true, wantKind: apperr.TooLarge},
+		{name: "over the limit in trailing whitespace", body: streamed{io.MultiReader(strings.NewReader(`{"title":"Milk"}`), strings.NewReader(strings.Repeat(" ", httpx.MaxBodyBytes)))}, contentType: "application/json", wantErr: true, wantKind: apperr.TooLarge},
+
+		{name: "malformed", body: strings.NewReader(`{"title":`), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed, wantMsg: "not valid JSON"},
+		{name: "syntax error", body: strings.NewReader(`{"title" "x"}`), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed, wantMsg: "not valid JSON"},
+		{name: "wrong type", body: strings.NewReader(`{"title":5}`), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed, wantMsg: `Field "title" must be of type string.`},
+		{name: "wrong element type", body: strings.NewReader(`{"title":"a","tags":[1]}`), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed, wantMsg: "must be of type string"},
+		{name: "unknown field (mass assignment)", body: strings.NewReader(`{"title":"Milk","role":"admin"}`), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed, wantMsg: `unknown field "role"`},
+		{name: "trailing object", body: strings.NewReader(`{} {}`), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed, wantMsg: "single JSON value"},
+		{name: "trailing garbage", body: strings.NewReader(`{}x`), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed, wantMsg: "single JSON value"},
+		{name: "empty body", body: strings.NewReader(``), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed, wantMsg: "must not be empty"},
+		{name: "whitespace body", body: strings.NewReader(" \n"), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed, wantMsg: "must not be empty"},
+		{name: "10,000-deep object", body: strings.NewReader(deep), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed},
+		{name: "10,000-deep array", body: strings.NewReader(deepArray), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed},
+		{name: "100,000-deep array", body: strings.NewReader(tooDeep), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed, wantMsg: "not valid JSON"},
+		{name: "1e400 into float64", body: strings.NewReader(`{"title":"a","score":1e400}`), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed, wantMsg: `"score" must be of type number`},
+		{name: "array instead of object", body: strings.NewReader(`[{"title":"a"}]`), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed, wantMsg: "must be a JSON object"},
+		{name: "string instead of object", body: strings.NewReader(`"title"`), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed, wantMsg: "must be a JSON object"},
+		{name: "invalid UTF-8 outside strings", body: bytes.NewReader([]byte{'{', 0xff, '}'}), contentType: "application/json", wantErr: true, wantKind: apperr.Malformed},
+
+		{name: "required", body: strings.NewReader(`{}`), contentType: "application/json", wantErr: true, wantKind: apperr.Invalid,
+			wantFields: map[string]string{"title": "Title is required."}},
+		{name: "null is missing", body: strings.NewReader(`{"title":null}`), contentType: "application/json", wantErr: true, wantKind: apperr.Invalid,
+			wantFields: map[string]string{"title": "Title is required."}},
+		{name: "too long", body: strings.NewReader(`{"title":"abcdef"}`), contentType: "application/json", wantErr: true, wantKind: apperr.Invalid,
+			wantFields: map[string]string{"title": "Title must be at most 5 characters long."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := httptest.NewRecorder()
+			req := newJSONRequest(tt.body, tt.contentType)
+			var got taskInput
+			err := httpx.DecodeJSON(rec, req, &got)
+			if !tt.wantErr {
+				if err != nil {
+					t.Fatalf("DecodeJSON() = %v, want nil", err)
+				}
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("decoded mismatch (-want +got):\n%s", diff)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("DecodeJSON() = nil (decoded %+v), want %v error", got, tt.wantKind)
+			}
+			if k := apperr.KindOf(err); k != tt.wantKind {
+				t.Errorf("KindOf(DecodeJSON()) = %v (%d), want %v (%d); err: %v", k, k.Status(), tt.wantKind, tt.wantKind.Status(), err)
+			}
+			msg := apperr.SafeMessage(err)
+			if msg == apperr.GenericMessage(tt.wantKind) || msg == "" {
+				t.Errorf("SafeMessage = %q, want a specific readable message", msg)
+			}
+			if tt.wantMsg != "" && !strings.Contains(msg, tt.wantMsg) {
+				t.Errorf("SafeMessage = %q, want it to contain %q", msg, tt.wantMsg)
+			}
+			if len(msg) > 200 {
+				t.Errorf("SafeMessage is %d bytes, want a short message that does not echo the input", len(msg))
+			}
+			if tt.wantKind == apperr.Invalid {
+				if diff := cmp.Diff(tt.wantFields, apperr.FieldsOf(err)); diff != "" {
+					t.Errorf("FieldsOf mismatch (-want +got):\n%s", diff)
+				}
+			} else if f := apperr.FieldsOf(err); f != nil {
+				t.Errorf("FieldsOf = %v, want nil for %v", f, tt.wantKind)
+			}
+		})
+	}
+}
+
+func TestDecodeJSONValidator(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		body       string
+		wantFields map[string]string // nil means valid
+	}{
+		{"valid", `{"from":1,"to":2}`, nil},
+		{"method rule", `{"from":3,"to":2}`, map[string]string{"to": "To must not be before From."}},
+		{"tag and method rules together", `{"from":-1,"to":-2}`, map[string]string{
+			"from": "From must be at least 0.",
+			"to":   "To must not be before From.",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var in rangeInput
+			err := httpx.DecodeJSON(httptest.NewRecorder(), newJSONRequest(strings.NewReader(tt.body), "application/json"), &in)
+			if tt.wantFields == nil {
+				if err != nil {
+					t.Fatalf("DecodeJSON() = %v, want nil", err)
+				}
+				return
+			}
+			if k := apperr.KindOf(err); k != apperr.Invalid {
+				t.Fatalf("KindOf(DecodeJSON()) = %v, want %v; err: %v", k, apperr.Invalid, err)
+			}
+			if diff := cmp.Diff(tt.wantFields, apperr.FieldsOf(err)); diff != "" {
+				t.Errorf("FieldsOf mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDecodeJSONErrorResponse(t *testing.T) {
+	t.Parallel()
+	// The whole path a handler takes: DecodeJSON's error through Error.
+	h := httpx.Handle(func(w http.ResponseWriter, r *http.Request) error {
+		var in taskInput
+		if err := httpx.DecodeJSON(w, r, &in); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, newJSONRequest(strings.NewReader(`{"title":""}`), "application/json"))
+	resp := rec.Result()
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status = %d, want %d", resp.StatusCode, http.StatusUnprocessableEntity)
+	}
+	p := mustProblem(t, resp, rec.Body.String())
+	if diff := cmp.Diff(map[string]string{"title": "Title is required."}, p.Errors); diff != "" {
+		t.Errorf("problem errors mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// formInput exercises every supported form field type.
+type formInput struct {
+	Name   string    `form:"name"`
+	Done   bool      `form:"done"`
+	Count  int       `form:"count"`
+	Limit  *int64    `form:"limit"`
+	Due    time.Time `form:"due"`
+	Tags   []string  `form:"tags"`
+	Weight float64   `form:"weight"`
+	Role   string    // no form tag: a form can never set it
+}
+
+func multipartBody(t *testing.T, values url.Values) (io.Reader, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range values {
+		for _, v := range vs {
+			if err := mw.WriteField(k, v); err != nil {
+				t.Fatalf("write field: %v", err)
+			}
+		}
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatalf("close multipart: %v", err)
+	}
+	return &buf, mw.FormDataContentType()
+}
+
+func int64p(n int64) *int64 { return &n }
+
+func TestDecodeForm(t *testing.T) {
+	t.Parallel()
+	full := url.Values{
+		"name":   {"Milk & eggs"},
+		"done":   {"on"},
+		"count":  {"42"},
+		"limit":  {"7"},
+		"due":    {"2026-01-02"},
+		"tags":   {"a", "b"},
+		"weight": {"1.5"},
+	}
+	fullWant := formInput{
+		Name: "Milk & eggs", Done: true, Count: 42, Limit: int64p(7),
+		Due: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), Tags: []string{"a", "b"}, Weight: 1.5,
+	}
+	extra := url.Values{"name": {"x"}, "role": {"admin"}, "Role": {"admin"}, "is_admin": {"true"}}
+	big := url.Values{"name": {strings.Repeat("a", httpx.MaxBodyBytes)}}
+
+	tests := []struct {
+		name       string
+		values     url.Values
+		multipart  bool
+		ct         string // overrides the content type when set
+		streamed   bool
+		want       formInput
+		wantKind   apperr.Kind
+		wantErr    bool
+		wantFields map[string]string
+	}{
+		{name: "urlencoded", values: full, want: fullWant},
+		{name: "multipart", values: full, multipart: true, want: fullWant},
+		{name: "unchecked checkbox and empty pointer", values: url.Values{"name": {"x"}, "limit": {""}, "count": {""}, "due": {""}},
+			want: formInput{Name: "x"}},
+		{name: "checkbox true", values: url.Values{"done": {"true"}}, want: formInput{Done: true}},
+		{name: "checkbox off", values: url.Values{"done": {"off"}}, want: formInput{}},
+		{name: "undeclared fields ignored", values: extra, want: formInput{Name: "x"}},
+
+		{name: "bad int", values: url.Values{"name": {"x"}, "count": {"abc"}}, wantErr: true, wantKind: apperr.Invalid,
+			wantFields: map[string]string{"count": "Count must be a whole number."}},
+		{name: "bad pointer int", values: url.Values{"limit": {"1.5"}}, wantErr: true, wantKind: apperr.Invalid,
+			wantFields: map[string]string{"limit": "Limit must be a whole number."}},
+		{name: "int overflow", values: url.Values{"count": {"99999999999999999999"}}, wantErr: true, wantKind: apperr.Invalid,
+			wantFields: map[string]string{"count": "Count must be a whole number."}},
+		{name: "bad date", values: url.Values{"due": {"02/01/2026"}}, wantErr: true, wantKind: apperr.Invalid,
+			wantFields: map[string]string{"due": "Due must be a date (YYYY-MM-DD)."}},
+		{name: "bad bool", values: url.Values{"done": {"maybe"}}, wantErr: true, wantKind: apperr.Invalid,
+			wantFields: map[string]string{"done": "Done must be true or false."}},
+		{name: "bad int in multipart", values: url.Values{"count": {"x"}}, multipart: true, wantErr: true, wantKind: apperr.Invalid,
+			wantFields: map[string]string{"count": "Count must be a whole number."}},
+
+		{name: "over the limit", values: big, wantErr: true, wantKind: apperr.TooLarge},
+		{name: "over the limit, streamed", values: big, streamed: true, wantErr: true, wantKind: apperr.TooLarge},
+		{name: "over the limit, multipart", values: big, multipart: true, wantErr: true, wantKind: apperr.TooLarge},
+		{name: "json content type", values: full, ct: "application/json", wantErr: true, wantKind: apperr.UnsupportedMedia},
+		{name: "no content type", values: full, ct: "-", wantErr: true, wantKind: apperr.UnsupportedMedia},
+		{name: "multipart without boundary", values: full, ct: "multipart/form-data", wantErr: true, wantKind: apperr.Malformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var body io.Reader
+			ct := "application/x-www-form-urlencoded"
+			if tt.multipart {
+				body, ct = multipartBody(t, tt.values)
+			} else {
+				body = strings.NewReader(tt.values.Encode())
+			}
+			if tt.streamed {
+				body = streamed{body}
+			}
+			switch tt.ct {
+			case "":
+			case "-":
+				ct = ""
+			default:
+				ct = tt.ct
+			}
+			// Query parameters are not form values: they must never be bound.
+			req := httptest.NewRequest(http.MethodPost, "/tasks?name=from-query&role=admin", body)
+			if ct != "" {
+				req.Header.Set("Content-Type", ct)
+			}
+			var got formInput
+			err := httpx.DecodeForm(httptest.NewRecorder(), req, &got)
+			if !tt.wantErr {
+				if err != nil {
+					t.Fatalf("DecodeForm() = %v, want nil", err)
+				}
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("decoded mismatch (-want +got):\n%s", diff)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("DecodeForm() = nil (decoded %+v), want %v error", got, tt.wantKind)
+			}
+			if k := apperr.KindOf(err); k != tt.wantKind {
+				t.Errorf("KindOf(DecodeForm()) = %v (%d), want %v (%d); err: %v", k, k.Status(), tt.wantKind, tt.wantKind.Status(), err)
+			}
+			if tt.wantFields != nil {
+				if diff := cmp.Diff(tt.wantFields, apperr.FieldsOf(err)); diff != "" {
+					t.Errorf("FieldsOf mismatch (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+// signupForm mixes binding problems with validation rules.
+type signupForm struct {
+	Email string `form:"email" validate:"required,email"`
+	Age   int    `form:"age" validate:"min=18"`
+}
+
+func TestDecodeFormValidation(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		values     url.Values
+		wantFields map[string]string
+	}{
+		{"valid", url.Values{"email": {"a@example.com"}, "age": {"30"}}, nil},
+		{"rules use the form name", url.Values{"email": {"nope"}, "age": {"3"}}, map[string]string{
+			"email": "Email must be a valid email address.",
+			"age":   "Age must be at least 18.",
+		}},
+		{"binding problem wins over the rule for the same field", url.Values{"age": {"old"}}, map[string]string{
+			"email": "Email is required.",
+			"age":   "Age must be a whole number.",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			req := httptest.NewRequest(http.MethodPost, "/signup", strings.NewReader(tt.values.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			var in signupForm
+			err := httpx.DecodeForm(httptest.NewRecorder(), req, &in)
+			if tt.wantFields == nil {
+				if err != nil {
+					t.Fatalf("DecodeForm() = %v, want nil", err)
+				}
+				return
+			}
+			if k := apperr.KindOf(err); k != apperr.Invalid {
+				t.Fatalf("KindOf(DecodeForm()) = %v, want %v; err: %v", k, apperr.Invalid, err)
+			}
+			if diff := cmp.Diff(tt.wantFields, apperr.FieldsOf(err)); diff != "" {
+				t.Errorf("FieldsOf mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLabel(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"": "", "title": "Title", "due_date": "Due date", "x": "X"} {
+		if got := httpx.Label(in); got != want {
+			t.Errorf("Label(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
