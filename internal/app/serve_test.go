@@ -211,6 +211,9 @@ func TestHeaderAndHostAbuse(t *testing.T) {
 	if strings.Contains(body, "evil.example") || strings.Contains(resp.Header.Get("Location"), "evil.example") {
 		t.Errorf("response echoes the bad host:\n%s", body)
 	}
+	if resp.Header.Get("Content-Security-Policy") == "" || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("the bad-host 400 lacks the security headers: %v", resp.Header)
+	}
 
 	resp, _ = get(t, a.URL+"/health", "Host", "app.example.com")
 	if resp.StatusCode != http.StatusOK {

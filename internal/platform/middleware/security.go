@@ -1,8 +1,9 @@
 package middleware
 
 import (
+	"net"
 	"net/http"
-	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -41,7 +42,8 @@ type SecurityOptions struct {
 // SecurityHeaders sets the security headers on every response (CSP with a
 // per-request nonce, nosniff, Referrer-Policy, Permissions-Policy, COOP,
 // CORP, X-Frame-Options; HSTS in production), rejects a Host outside the
-// allow-list with 400 through httpx.Error in production, and passes the
+// allow-list with 400 through httpx.Error in production (with the
+// headers set), and passes the
 // nonce to templ (templ.WithNonce) so every <script> can carry it.
 func SecurityHeaders(opts SecurityOptions) func(http.Handler) http.Handler {
 	o := secure.Options{
@@ -54,8 +56,6 @@ func SecurityHeaders(opts SecurityOptions) func(http.Handler) http.Handler {
 		CrossOriginResourcePolicy: "same-origin",
 	}
 	if opts.Production {
-		o.AllowedHosts = hostPatterns(opts.AllowedHosts)
-		o.AllowedHostsAreRegex = true
 		o.STSSeconds = 31536000
 		o.STSIncludeSubdomains = true
 		// TLS ends at the proxy in front of the app, so the request the app
@@ -63,13 +63,21 @@ func SecurityHeaders(opts SecurityOptions) func(http.Handler) http.Handler {
 		o.ForceSTSHeader = true
 	}
 	s := secure.New(o)
-	s.SetBadHostHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		httpx.Error(w, r, apperr.New(apperr.Malformed, "This host name is not served here."))
-	}))
+	allowed := func(string) bool { return true }
+	if opts.Production {
+		allowed = hostAllowed(opts.AllowedHosts)
+	}
 	return func(next http.Handler) http.Handler {
+		// The host check runs after unrolled/secure has set the headers,
+		// so the 400 carries them too.
 		withNonce := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx := templ.WithNonce(r.Context(), secure.CSPNonce(r.Context()))
-			next.ServeHTTP(w, r.WithContext(ctx))
+			r = r.WithContext(ctx)
+			if !allowed(r.Host) {
+				httpx.Error(w, r, apperr.New(apperr.Malformed, "This host name is not served here."))
+				return
+			}
+			next.ServeHTTP(w, r)
 		})
 		return s.Handler(withNonce)
 	}
@@ -94,17 +102,23 @@ func CrossOrigin(trustedOrigins []string) (func(http.Handler) http.Handler, erro
 	return cop.Handler, nil
 }
 
-// hostPatterns turns allow-list entries into anchored patterns: an entry
-// without a port matches the host on any port ("example.com" matches
-// "example.com:8443"); one with a port matches only that port.
-func hostPatterns(hosts []string) []string {
-	patterns := make([]string, 0, len(hosts))
-	for _, h := range hosts {
-		p := "(?i)^" + regexp.QuoteMeta(h)
-		if !strings.Contains(strings.TrimPrefix(h, "["), "]:") && strings.Count(h, ":") != 1 {
-			p += `(:\d+)?`
+// hostAllowed matches a request's Host against the allow-list,
+// case-insensitively. An entry without a port matches the host on any port
+// ("example.com" allows "example.com:8443"); one with a port only that port.
+func hostAllowed(hosts []string) func(string) bool {
+	return func(host string) bool {
+		name := host
+		if h, port, err := net.SplitHostPort(host); err == nil {
+			if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+				return false
+			}
+			name = h
 		}
-		patterns = append(patterns, p+"$")
+		for _, entry := range hosts {
+			if strings.EqualFold(entry, host) || strings.EqualFold(strings.Trim(entry, "[]"), name) {
+				return true
+			}
+		}
+		return false
 	}
-	return patterns
 }
