@@ -11,7 +11,7 @@ import (
 )
 
 func main() {
-	if err := app.Run(context.Background(), os.Args, os.Environ(), os.Stdout, os.Stderr); err != nil {
+	if err := app.Run(context.Background(), os.Args, os.Environ(), os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintf(os.Stderr, "app: %v\n", err)
 		os.Exit(1)
 	}

@@ -18,7 +18,7 @@ import (
 func run(t *testing.T, env map[string]string, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := Run(t.Context(), append([]string{"app"}, args...), environ(env), &out, io.Discard)
+	err := Run(t.Context(), append([]string{"app"}, args...), environ(env), strings.NewReader(""), &out, io.Discard)
 	return out.String(), err
 }
 

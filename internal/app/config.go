@@ -41,6 +41,16 @@ type Config struct {
 	ShutdownDrainDelay time.Duration `env:"SHUTDOWN_DRAIN_DELAY" envDefault:"5s"`
 	ShutdownTimeout    time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
 
+	// Sessions: idle timeout and absolute lifetime (security checklist T16).
+	SessionIdleTimeout time.Duration `env:"SESSION_IDLE_TIMEOUT" envDefault:"30m"`
+	SessionLifetime    time.Duration `env:"SESSION_LIFETIME" envDefault:"12h"`
+	// RequireEmailVerification refuses sign-in until the address is confirmed.
+	RequireEmailVerification bool `env:"REQUIRE_EMAIL_VERIFICATION" envDefault:"false"`
+	MailFrom                 string `env:"MAIL_FROM" envDefault:"Groundwork <no-reply@localhost>"`
+	// AuthRateLimit is how many requests per minute one client address may
+	// make to the sign-in, sign-up and password routes.
+	AuthRateLimit int `env:"AUTH_RATE_LIMIT" envDefault:"30" validate:"min=1"`
+
 	SMTPURL   string `env:"SMTP_URL"`
 	AdminAddr string `env:"ADMIN_ADDR" envDefault:"127.0.0.1:9090"`
 }
@@ -226,6 +236,9 @@ func (c Config) validate(skip map[string]bool) (p []string) {
 	}
 	if c.ShutdownTimeout <= 0 {
 		add("SHUTDOWN_TIMEOUT must be positive")
+	}
+	if c.SessionIdleTimeout <= 0 || c.SessionLifetime <= 0 || c.SessionIdleTimeout > c.SessionLifetime {
+		add("SESSION_IDLE_TIMEOUT and SESSION_LIFETIME must be positive, the idle timeout no longer than the lifetime")
 	}
 	if c.SMTPURL != "" {
 		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {

@@ -3,9 +3,13 @@ package app
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/httprate"
 
+	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/home"
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
@@ -20,6 +24,9 @@ type routeDeps struct {
 	log     *slog.Logger
 	checker *health.Checker
 	home    *home.Controller
+	account *account.Controller
+	// sessions loads and saves the session of every page request.
+	sessions *scs.SessionManager
 	// devReload serves the live-reload stream (development only; nil otherwise).
 	devReload http.Handler
 }
@@ -73,8 +80,33 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 		r.Get(devReloadPath, d.devReload.ServeHTTP)
 	}
 
-	// HTML pages.
-	r.Group(d.home.Routes)
+	// Pages: session → authentication → authorization → handler.
+	r.Group(func(r chi.Router) {
+		r.Use(d.sessions.LoadAndSave, d.account.Authenticate)
+		r.Group(d.home.Routes)
+		r.Group(func(r chi.Router) {
+			r.Use(perClientIP(d.cfg.AuthRateLimit, time.Minute))
+			d.account.Routes(r)
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(account.RequireUser)
+			d.account.AccountRoutes(r)
+			r.With(account.RequireAdmin).Group(d.account.AdminRoutes)
+		})
+	})
 
 	return r, nil
+}
+
+// perClientIP limits each client address to limit requests per window on
+// the routes it wraps (an in-memory count per instance; sign-in failures
+// are also throttled per account in PostgreSQL). Over the limit: 429 with
+// Retry-After, through the responder.
+func perClientIP(limit int, window time.Duration) func(http.Handler) http.Handler {
+	return httprate.Limit(limit, window,
+		httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return middleware.ClientIPFrom(r), nil }),
+		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
+			httpx.Error(w, r, &apperr.Error{Kind: apperr.TooManyRequests, RetryAfter: window})
+		}),
+	)
 }

@@ -19,6 +19,8 @@ commands:
   serve                     run the web server (default)
   migrate up|down|status|redo|create NAME
                             manage the database schema (embedded goose migrations)
+  user create --email EMAIL [--admin]
+                            create a user; the password is read from standard input
   healthcheck [URL]         exit 0 if GET /ready answers 200 (default: this instance)
   version                   print the version and VCS revision
 
@@ -28,10 +30,10 @@ Configuration comes from environment variables; see .env.example.`
 var errUsage = errors.New("usage error")
 
 // Run runs the program with the given command-line arguments (args[0] is
-// the program name), environment (KEY=VALUE pairs) and output streams.
+// the program name), environment (KEY=VALUE pairs) and standard streams.
 // SIGINT and SIGTERM start a graceful shutdown; a second signal kills the
 // process at once. It returns nil on a clean exit.
-func Run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
+func Run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
@@ -45,6 +47,8 @@ func Run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		err = runServe(ctx, stop, environ, stdout)
 	case "migrate":
 		err = runMigrate(ctx, rest, environ, stdout)
+	case "user":
+		err = runUser(ctx, rest, environ, stdin, stdout, stderr)
 	case "healthcheck":
 		err = runHealthcheck(ctx, rest, environ)
 	case "version":

@@ -8,14 +8,19 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 
+	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/home"
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
+	"github.com/groundwork-dev/groundwork/internal/platform/mail"
+	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
+	"github.com/groundwork-dev/groundwork/internal/platform/session"
 	"github.com/groundwork-dev/groundwork/migrations"
 )
 
@@ -60,6 +65,23 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 	defer background.Wait()
 
 	checker := health.New(pool, migrator, log)
+	mailer, err := newMailer(cfg, log)
+	if err != nil {
+		return err
+	}
+	sessions := session.New(pool, session.Options{
+		Secure:      cfg.SecureCookies(),
+		IdleTimeout: cfg.SessionIdleTimeout,
+		Lifetime:    cfg.SessionLifetime,
+	})
+	accounts := account.NewService(pool, password.NewHasher(password.DefaultParams, 2*runtime.GOMAXPROCS(0)), mailer, account.Config{
+		BaseURL:              cfg.BaseURL,
+		RequireVerifiedEmail: cfg.RequireEmailVerification,
+		LogKey:               []byte(cfg.SecretKey),
+	})
+	defer accounts.Wait() // mail still being handed over
+	background.Go(func() { purgeEvery(ctx, 5*time.Minute, log, session.NewStore(pool), accounts) })
+
 	// streams is closed when shutdown begins, ending long-lived responses
 	// (live reload now, SSE later) that Shutdown would otherwise wait for.
 	streams := make(chan struct{})
@@ -68,6 +90,8 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 		log:     log,
 		checker: checker,
 		home:    home.NewController(home.NewService(home.NewRepository(pool), cfg.Env, Version())),
+		account:  account.NewController(accounts, sessions),
+		sessions: sessions,
 	}
 	if cfg.Env == "development" {
 		deps.devReload = devReloadHandler(rand.Text(), streams)
@@ -160,5 +184,34 @@ func migrateWhenReachable(ctx context.Context, m *postgres.Migrator, log *slog.L
 		case <-time.After(delay):
 		}
 		delay = min(delay*2, 5*time.Second)
+	}
+}
+
+// newMailer returns the SMTP sender, or in development without SMTP_URL a
+// sender that logs each message (production refuses to start without it).
+func newMailer(cfg Config, log *slog.Logger) (mail.Sender, error) {
+	if cfg.SMTPURL == "" {
+		return mail.NewLogSender(log), nil
+	}
+	return mail.NewSMTPSender(cfg.SMTPURL, cfg.MailFrom)
+}
+
+// purgeEvery deletes expired sessions, old sign-in failures and spent
+// tokens every interval until ctx is done.
+func purgeEvery(ctx context.Context, interval time.Duration, log *slog.Logger, store *session.Store, accounts *account.Service) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := store.DeleteExpired(ctx); err != nil {
+			log.Warn("purging expired sessions failed", "err", err)
+		}
+		if err := accounts.Purge(ctx); err != nil {
+			log.Warn("purging account records failed", "err", err)
+		}
 	}
 }

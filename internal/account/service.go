@@ -1,0 +1,416 @@
+package account
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/logging"
+	"github.com/groundwork-dev/groundwork/internal/platform/mail"
+	"github.com/groundwork-dev/groundwork/internal/platform/password"
+	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
+)
+
+// Sign-in throttling (security checklist T21). Failures are stored in
+// PostgreSQL, so every app instance sees the same counts.
+const (
+	maxFailuresPerAccountAndIP = 5
+	accountAndIPWindow         = 15 * time.Minute
+	maxFailuresPerAccount      = 100
+	accountWindow              = time.Hour
+)
+
+// Config is what the service needs from the app's configuration.
+type Config struct {
+	BaseURL *url.URL // absolute links in emails come from here, never from a request
+	// RequireVerifiedEmail refuses sign-in until the address is confirmed.
+	RequireVerifiedEmail bool
+	// LogKey keys the HMAC that stands in for email addresses in logs.
+	LogKey []byte
+}
+
+// Service is the rules of accounts. It knows nothing about HTTP; sessions
+// are identified by the hash of their token (see session.HashToken).
+type Service struct {
+	pool   *pgxpool.Pool
+	repo   *Repository
+	hasher *password.Hasher
+	mailer mail.Sender
+	cfg    Config
+
+	background sync.WaitGroup // mail sent after the response
+}
+
+// NewService returns a Service.
+func NewService(pool *pgxpool.Pool, hasher *password.Hasher, mailer mail.Sender, cfg Config) *Service {
+	return &Service{pool: pool, repo: NewRepository(pool), hasher: hasher, mailer: mailer, cfg: cfg}
+}
+
+// Wait blocks until mail queued by earlier calls has been handed over.
+func (s *Service) Wait() { s.background.Wait() }
+
+// Signup creates a user with the user role and sends a verification email.
+// It returns ErrEmailTaken if the address has an account. in must be valid.
+func (s *Service) Signup(ctx context.Context, in SignupInput, clientIP string) (User, error) {
+	u, err := s.CreateUser(ctx, in.Email, in.Password, RoleUser, false)
+	if err != nil {
+		s.event(ctx, "signup", "failed", 0, in.Email, clientIP)
+		return User{}, err
+	}
+	s.event(ctx, "signup", "ok", u.ID, u.Email, clientIP)
+	s.sendVerification(ctx, u)
+	return u, nil
+}
+
+// CreateUser creates a user with the given role (the CLI creates the first
+// admin with it). verified marks the address as confirmed.
+func (s *Service) CreateUser(ctx context.Context, email, pw string, role Role, verified bool) (User, error) {
+	hash, err := s.hasher.Hash(ctx, pw)
+	if err != nil {
+		return User{}, fmt.Errorf("account service: hash password: %w", err)
+	}
+	return s.repo.CreateUser(ctx, NormalizeEmail(email), hash, role, verified)
+}
+
+// Login checks credentials. It returns ErrInvalidCredentials for an
+// unknown email, a wrong password or a disabled account alike (and takes
+// about as long in each case), a TooManyRequests error with RetryAfter
+// when the throttle applies, and ErrUnverified when verification is required.
+func (s *Service) Login(ctx context.Context, in LoginInput, clientIP string) (User, error) {
+	email := NormalizeEmail(in.Email)
+	fromIP, total, err := s.repo.FailureCounts(ctx, email, clientIP, accountAndIPWindow, accountWindow)
+	if err != nil {
+		return User{}, err
+	}
+	if fromIP.Count >= maxFailuresPerAccountAndIP || total.Count >= maxFailuresPerAccount {
+		s.event(ctx, "login", "throttled", 0, email, clientIP)
+		retry := fromIP.RetryIn
+		if total.Count >= maxFailuresPerAccount {
+			retry = max(retry, total.RetryIn)
+		}
+		return User{}, &apperr.Error{Kind: apperr.TooManyRequests, RetryAfter: max(retry, time.Second),
+			Message: "Too many failed sign-in attempts. Wait a few minutes and try again."}
+	}
+
+	u, hash, err := s.repo.Credentials(ctx, email)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		s.hasher.VerifyDummy(ctx, in.Password) // same work as a real check: no timing oracle
+		return User{}, s.loginFailed(ctx, 0, email, clientIP)
+	case err != nil:
+		return User{}, err
+	}
+	ok, rehash, err := s.hasher.Verify(ctx, in.Password, hash)
+	if err != nil {
+		return User{}, fmt.Errorf("account service: verify password: %w", err)
+	}
+	if !ok || u.DisabledAt != nil {
+		return User{}, s.loginFailed(ctx, u.ID, email, clientIP)
+	}
+	if s.cfg.RequireVerifiedEmail && !u.Verified() {
+		s.event(ctx, "login", "unverified", u.ID, email, clientIP)
+		return User{}, ErrUnverified
+	}
+	if rehash {
+		if newHash, err := s.hasher.Hash(ctx, in.Password); err == nil {
+			_ = s.repo.SetPasswordHash(ctx, u.ID, newHash) // best effort: the old hash still works
+		}
+	}
+	if err := s.repo.ClearFailures(ctx, email, clientIP); err != nil {
+		return User{}, err
+	}
+	s.event(ctx, "login", "ok", u.ID, email, clientIP)
+	return u, nil
+}
+
+func (s *Service) loginFailed(ctx context.Context, userID int64, email, clientIP string) error {
+	if err := s.repo.RecordFailure(ctx, email, clientIP); err != nil {
+		return err
+	}
+	s.event(ctx, "login", "failed", userID, email, clientIP)
+	return ErrInvalidCredentials
+}
+
+// StartSession records that the session with token belongs to u.
+func (s *Service) StartSession(ctx context.Context, u User, token, userAgent, clientIP string) error {
+	return s.repo.AddSession(ctx, token, u.ID, userAgent, clientIP)
+}
+
+// SessionUser returns the user signed in with token, or ErrSessionNotFound
+// when the session was ended or the account disabled.
+func (s *Service) SessionUser(ctx context.Context, token string) (User, error) {
+	return s.repo.SessionUser(ctx, token)
+}
+
+// RenewSession follows a session to its renewed token.
+func (s *Service) RenewSession(ctx context.Context, oldToken, newToken string) error {
+	return s.repo.ReplaceSessionToken(ctx, oldToken, newToken)
+}
+
+// Logout forgets the session with token.
+func (s *Service) Logout(ctx context.Context, u User, token, clientIP string) error {
+	if err := s.repo.DeleteSessionByToken(ctx, token); err != nil {
+		return err
+	}
+	s.event(ctx, "logout", "ok", u.ID, u.Email, clientIP)
+	return nil
+}
+
+// Sessions lists the user's live sessions, marking the one with currentToken.
+func (s *Service) Sessions(ctx context.Context, userID int64, currentToken string) ([]Session, error) {
+	return s.repo.Sessions(ctx, userID, currentToken)
+}
+
+// RevokeSession ends one of the user's other sessions. It returns
+// ErrSessionNotFound if there is no such session of theirs (the current
+// session ends with Logout).
+func (s *Service) RevokeSession(ctx context.Context, u User, sessionID int64, currentToken, clientIP string) error {
+	if sessionID <= 0 {
+		return ErrSessionNotFound
+	}
+	n, err := s.repo.DeleteSessions(ctx, u.ID, sessionID, currentToken)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrSessionNotFound
+	}
+	s.event(ctx, "session_revoked", "ok", u.ID, u.Email, clientIP)
+	return nil
+}
+
+// RevokeOtherSessions ends every session of the user but the current one.
+func (s *Service) RevokeOtherSessions(ctx context.Context, u User, currentToken, clientIP string) error {
+	if _, err := s.repo.DeleteSessions(ctx, u.ID, 0, currentToken); err != nil {
+		return err
+	}
+	s.event(ctx, "sessions_revoked", "ok", u.ID, u.Email, clientIP)
+	return nil
+}
+
+// ChangePassword replaces the password after checking the current one and
+// ends every other session of the user. It returns ErrWrongPassword when
+// the current password does not match. in must be valid.
+func (s *Service) ChangePassword(ctx context.Context, u User, in ChangePasswordInput, currentToken, clientIP string) error {
+	hash, err := s.repo.PasswordHash(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	ok, _, err := s.hasher.Verify(ctx, in.CurrentPassword, hash)
+	if err != nil {
+		return fmt.Errorf("account service: verify password: %w", err)
+	}
+	if !ok {
+		s.event(ctx, "password_change", "failed", u.ID, u.Email, clientIP)
+		return ErrWrongPassword
+	}
+	newHash, err := s.hasher.Hash(ctx, in.NewPassword)
+	if err != nil {
+		return fmt.Errorf("account service: hash password: %w", err)
+	}
+	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		repo := NewRepository(tx)
+		if err := repo.SetPasswordHash(ctx, u.ID, newHash); err != nil {
+			return err
+		}
+		_, err := repo.DeleteSessions(ctx, u.ID, 0, currentToken)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("account service: change password: %w", err)
+	}
+	s.event(ctx, "password_change", "ok", u.ID, u.Email, clientIP)
+	return nil
+}
+
+// RequestPasswordReset emails a reset link if the address belongs to an
+// enabled account. It always returns at once and the same way: the lookup
+// and the mail happen after the response, so neither the answer nor its
+// timing tells whether the account exists.
+func (s *Service) RequestPasswordReset(ctx context.Context, email, clientIP string) {
+	ctx = context.WithoutCancel(ctx)
+	s.background.Go(func() {
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		u, _, err := s.repo.Credentials(ctx, NormalizeEmail(email))
+		if err != nil || u.DisabledAt != nil {
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				logging.FromContext(ctx).ErrorContext(ctx, "password reset lookup failed", "err", err)
+			}
+			s.event(ctx, "password_reset_request", "unknown", 0, email, clientIP)
+			return
+		}
+		s.event(ctx, "password_reset_request", "ok", u.ID, u.Email, clientIP)
+		token, err := s.newToken(ctx, u.ID, purposePasswordReset, PasswordResetTTL)
+		if err != nil {
+			logging.FromContext(ctx).ErrorContext(ctx, "password reset token failed", "err", err)
+			return
+		}
+		link := s.link("/password/reset/" + token)
+		s.send(ctx, u.Email, "Reset your password", ResetEmail(link),
+			mail.Text("Reset your Groundwork password:\n\n%s\n\nThis link works for one hour and only once. If you did not ask for it, ignore this email.\n", link))
+	})
+}
+
+// ResetTokenValid reports whether a reset link can still be used.
+func (s *Service) ResetTokenValid(ctx context.Context, token string) (bool, error) {
+	return s.repo.TokenValid(ctx, hashToken(token), purposePasswordReset)
+}
+
+// ResetPassword sets a new password with a reset token, uses the token up
+// and ends every session of the user. It returns ErrInvalidToken for an
+// unknown, used or expired token. in must be valid.
+func (s *Service) ResetPassword(ctx context.Context, token string, in ResetInput, clientIP string) error {
+	newHash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return fmt.Errorf("account service: hash password: %w", err)
+	}
+	var userID int64
+	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		repo := NewRepository(tx)
+		id, err := repo.ConsumeToken(ctx, hashToken(token), purposePasswordReset)
+		if err != nil {
+			return err
+		}
+		userID = id
+		if err := repo.SetPasswordHash(ctx, id, newHash); err != nil {
+			return err
+		}
+		_, err = repo.DeleteSessions(ctx, id, 0, "")
+		return err
+	})
+	if err != nil {
+		s.event(ctx, "password_reset", "failed", 0, "", clientIP)
+		return err
+	}
+	s.event(ctx, "password_reset", "ok", userID, "", clientIP)
+	return nil
+}
+
+// VerifyEmail confirms an address with a verification token. It returns
+// ErrInvalidToken for an unknown, used or expired token.
+func (s *Service) VerifyEmail(ctx context.Context, token, clientIP string) error {
+	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		repo := NewRepository(tx)
+		id, err := repo.ConsumeToken(ctx, hashToken(token), purposeEmailVerification)
+		if err != nil {
+			return err
+		}
+		return repo.MarkVerified(ctx, id)
+	})
+	if err != nil {
+		return err
+	}
+	s.event(ctx, "email_verified", "ok", 0, "", clientIP)
+	return nil
+}
+
+// ResendVerification sends a new verification link to an unverified user.
+func (s *Service) ResendVerification(ctx context.Context, u User) {
+	if !u.Verified() {
+		s.sendVerification(ctx, u)
+	}
+}
+
+// Users lists the most recent accounts, for admins.
+func (s *Service) Users(ctx context.Context) ([]User, error) {
+	return s.repo.ListUsers(ctx, 500)
+}
+
+// Disable disables an account and ends all its sessions. An admin cannot
+// disable themselves (ErrDisableSelf); an unknown ID is ErrNotFound.
+func (s *Service) Disable(ctx context.Context, admin User, userID int64, clientIP string) error {
+	if admin.ID == userID {
+		return ErrDisableSelf
+	}
+	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		repo := NewRepository(tx)
+		if err := repo.Disable(ctx, userID); err != nil {
+			return err
+		}
+		_, err := repo.DeleteSessions(ctx, userID, 0, "")
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.event(ctx, "user_disabled", "ok", userID, "", clientIP, "admin_id", admin.ID)
+	return nil
+}
+
+// Purge deletes old sign-in failures and spent tokens.
+func (s *Service) Purge(ctx context.Context) error {
+	return s.repo.PurgeExpired(ctx, accountWindow)
+}
+
+func (s *Service) sendVerification(ctx context.Context, u User) {
+	ctx = context.WithoutCancel(ctx)
+	s.background.Go(func() {
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		token, err := s.newToken(ctx, u.ID, purposeEmailVerification, EmailVerificationTTL)
+		if err != nil {
+			logging.FromContext(ctx).ErrorContext(ctx, "verification token failed", "err", err)
+			return
+		}
+		link := s.link("/verify-email/" + token)
+		s.send(ctx, u.Email, "Confirm your email address", VerifyEmail(link),
+			mail.Text("Confirm your email address for Groundwork:\n\n%s\n\nThis link works for 48 hours.\n", link))
+	})
+}
+
+func (s *Service) send(ctx context.Context, to, subject string, html, text templ.Component) {
+	msg, err := mail.Render(ctx, to, subject, html, text)
+	if err == nil {
+		err = s.mailer.Send(ctx, msg)
+	}
+	if err != nil {
+		logging.FromContext(ctx).ErrorContext(ctx, "mail not sent", "subject", subject, "err", err)
+	}
+}
+
+// newToken stores a fresh 256-bit token's hash and returns the token.
+func (s *Service) newToken(ctx context.Context, userID int64, purpose tokenPurpose, ttl time.Duration) (string, error) {
+	token := rand.Text() + rand.Text() // 2 × 128 bits, base32
+	if err := s.repo.CreateToken(ctx, hashToken(token), userID, purpose, ttl); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+func hashToken(token string) []byte {
+	sum := sha256.Sum256([]byte(token))
+	return sum[:]
+}
+
+func (s *Service) link(path string) string {
+	return s.cfg.BaseURL.JoinPath(path).String()
+}
+
+// event writes the one log line of an auth event. Addresses appear only as
+// a keyed hash; passwords, tokens and cookies never.
+func (s *Service) event(ctx context.Context, event, outcome string, userID int64, email, clientIP string, extra ...any) {
+	attrs := []any{"event", event, "outcome", outcome, "client_ip", clientIP}
+	if userID != 0 {
+		attrs = append(attrs, "user_id", userID)
+	}
+	if email != "" {
+		mac := hmac.New(sha256.New, s.cfg.LogKey)
+		mac.Write([]byte(NormalizeEmail(email)))
+		attrs = append(attrs, "email_hash", hex.EncodeToString(mac.Sum(nil))[:16])
+	}
+	logging.FromContext(ctx).Log(ctx, slog.LevelInfo, "auth event", append(attrs, extra...)...)
+}
