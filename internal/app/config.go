@@ -45,7 +45,7 @@ type Config struct {
 	SessionIdleTimeout time.Duration `env:"SESSION_IDLE_TIMEOUT" envDefault:"30m"`
 	SessionLifetime    time.Duration `env:"SESSION_LIFETIME" envDefault:"12h"`
 	// RequireEmailVerification refuses sign-in until the address is confirmed.
-	RequireEmailVerification bool `env:"REQUIRE_EMAIL_VERIFICATION" envDefault:"false"`
+	RequireEmailVerification bool   `env:"REQUIRE_EMAIL_VERIFICATION" envDefault:"false"`
 	MailFrom                 string `env:"MAIL_FROM" envDefault:"Groundwork <no-reply@localhost>"`
 	// AuthRateLimit is how many requests per minute one client address may
 	// make to the sign-in, sign-up and password routes.

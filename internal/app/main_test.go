@@ -78,7 +78,9 @@ func startApp(t *testing.T, env map[string]string) *testApp {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	a := &testApp{Logs: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
-	go func() { a.done <- Run(ctx, []string{"app", "serve"}, environ(env), strings.NewReader(""), a.Logs, io.Discard) }()
+	go func() {
+		a.done <- Run(ctx, []string{"app", "serve"}, environ(env), strings.NewReader(""), a.Logs, io.Discard)
+	}()
 	t.Cleanup(func() {
 		if err := a.Stop(); err != nil {
 			t.Errorf("Run returned %v after stop", err)

@@ -5,12 +5,10 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/httprate"
 
 	"github.com/groundwork-dev/groundwork/internal/account"
-	"github.com/groundwork-dev/groundwork/internal/home"
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
@@ -23,10 +21,7 @@ type routeDeps struct {
 	cfg     Config
 	log     *slog.Logger
 	checker *health.Checker
-	home    *home.Controller
-	account *account.Controller
-	// sessions loads and saves the session of every page request.
-	sessions *scs.SessionManager
+	features
 	// devReload serves the live-reload stream (development only; nil otherwise).
 	devReload http.Handler
 }

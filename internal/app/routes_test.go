@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,19 +16,30 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/groundwork-dev/groundwork/internal/home"
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/internal/platform/mail"
+	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
 	"github.com/groundwork-dev/groundwork/migrations"
 )
 
-// newTestRouter builds the real router on a test database, plus test-only
-// routes that exercise the middleware: a panicking handler, a JSON and a
-// form endpoint. logs receives the JSON log.
-func newTestRouter(t *testing.T, cfg Config, logs io.Writer) *chi.Mux {
+// testStack is the real router on a test database, with test-only routes
+// that exercise the middleware (a panicking handler, a JSON and a form
+// endpoint), and what tests need to look behind it.
+type testStack struct {
+	mux  *chi.Mux
+	pool *pgxpool.Pool
+	mail *mail.Capture
+	f    features
+}
+
+// newTestStack builds a testStack. logs receives the JSON log; hasher may
+// be nil for the fast test hasher.
+func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Hasher) *testStack {
 	t.Helper()
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	pool := pgtest.NewPool(t)
@@ -36,12 +48,13 @@ func newTestRouter(t *testing.T, cfg Config, logs io.Writer) *chi.Mux {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { migrator.Close() })
-	r, err := newRouter(routeDeps{
-		cfg:     cfg,
-		log:     log,
-		checker: health.New(pool, migrator, log),
-		home:    home.NewController(home.NewService(home.NewRepository(pool), cfg.Env, "test")),
-	})
+	if hasher == nil {
+		hasher = fastHasher()
+	}
+	capture := &mail.Capture{}
+	f := newFeatures(cfg, pool, hasher, capture)
+	t.Cleanup(f.accounts.Wait)
+	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(pool, migrator, log), features: f})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +77,19 @@ func newTestRouter(t *testing.T, cfg Config, logs io.Writer) *chi.Mux {
 		}
 		return httpx.JSON(w, r, http.StatusCreated, in)
 	}))
-	return r
+	return &testStack{mux: r, pool: pool, mail: capture, f: f}
+}
+
+// newTestRouter is newTestStack's router.
+func newTestRouter(t *testing.T, cfg Config, logs io.Writer) *chi.Mux {
+	t.Helper()
+	return newTestStack(t, cfg, logs, nil).mux
+}
+
+// fastHasher keeps tests quick; the production parameters are tested in
+// internal/platform/password and by TestAccountSecurity's hash check.
+func fastHasher() *password.Hasher {
+	return password.NewHasher(password.Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 4)
 }
 
 func testConfig(t *testing.T) Config {
@@ -83,20 +108,23 @@ func testConfig(t *testing.T) Config {
 // Run with -update to rewrite it.
 func TestRouteTable(t *testing.T) {
 	r := newTestRouter(t, testConfig(t), io.Discard)
-	var lines []string
-	err := chi.Walk(r, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
-		if !strings.HasPrefix(route, "/test/") && !strings.HasPrefix(route, "/api/test/") {
-			lines = append(lines, fmt.Sprintf("%-7s %s", method, route))
+	type route struct{ method, pattern string }
+	var routes []route
+	err := chi.Walk(r, func(method, pattern string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if !strings.HasPrefix(pattern, "/test/") && !strings.HasPrefix(pattern, "/api/test/") {
+			routes = append(routes, route{method, pattern})
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	slices.SortFunc(lines, func(a, b string) int { return strings.Compare(a[8:]+a[:8], b[8:]+b[:8]) })
+	slices.SortFunc(routes, func(a, b route) int {
+		return cmp.Or(strings.Compare(a.pattern, b.pattern), strings.Compare(a.method, b.method))
+	})
 	var got strings.Builder
-	for _, l := range lines {
-		got.WriteString(l + "\n")
+	for _, rt := range routes {
+		fmt.Fprintf(&got, "%-7s %s\n", rt.method, rt.pattern)
 	}
 	const golden = "testdata/routes.txt"
 	if os.Getenv("UPDATE_GOLDEN") == "1" {

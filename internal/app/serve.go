@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/groundwork-dev/groundwork/internal/account"
-	"github.com/groundwork-dev/groundwork/internal/home"
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
@@ -69,30 +68,14 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 	if err != nil {
 		return err
 	}
-	sessions := session.New(pool, session.Options{
-		Secure:      cfg.SecureCookies(),
-		IdleTimeout: cfg.SessionIdleTimeout,
-		Lifetime:    cfg.SessionLifetime,
-	})
-	accounts := account.NewService(pool, password.NewHasher(password.DefaultParams, 2*runtime.GOMAXPROCS(0)), mailer, account.Config{
-		BaseURL:              cfg.BaseURL,
-		RequireVerifiedEmail: cfg.RequireEmailVerification,
-		LogKey:               []byte(cfg.SecretKey),
-	})
-	defer accounts.Wait() // mail still being handed over
-	background.Go(func() { purgeEvery(ctx, 5*time.Minute, log, session.NewStore(pool), accounts) })
+	f := newFeatures(cfg, pool, password.NewHasher(password.DefaultParams, 2*runtime.GOMAXPROCS(0)), mailer)
+	defer f.accounts.Wait() // mail still being handed over
+	background.Go(func() { purgeEvery(ctx, 5*time.Minute, log, session.NewStore(pool), f.accounts) })
 
 	// streams is closed when shutdown begins, ending long-lived responses
 	// (live reload now, SSE later) that Shutdown would otherwise wait for.
 	streams := make(chan struct{})
-	deps := routeDeps{
-		cfg:     cfg,
-		log:     log,
-		checker: checker,
-		home:    home.NewController(home.NewService(home.NewRepository(pool), cfg.Env, Version())),
-		account:  account.NewController(accounts, sessions),
-		sessions: sessions,
-	}
+	deps := routeDeps{cfg: cfg, log: log, checker: checker, features: f}
 	if cfg.Env == "development" {
 		deps.devReload = devReloadHandler(rand.Text(), streams)
 	}
