@@ -125,7 +125,9 @@ func (s *Store) DeleteExpired(ctx context.Context) (int64, error) {
 // The context-free methods satisfy scs.Store; scs calls the Ctx variants.
 
 // Find implements scs.Store.
-func (s *Store) Find(token string) ([]byte, bool, error) { return s.FindCtx(context.Background(), token) }
+func (s *Store) Find(token string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), token)
+}
 
 // Commit implements scs.Store.
 func (s *Store) Commit(token string, data []byte, expiry time.Time) error {

@@ -1,0 +1,353 @@
+package password_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/password"
+)
+
+var phcRE = regexp.MustCompile(`^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$`)
+
+func TestHashFormat(t *testing.T) {
+	t.Parallel()
+	h := password.NewHasher(password.DefaultParams, 0)
+	got, err := h.Hash(context.Background(), "correct horse battery staple")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !phcRE.MatchString(got) {
+		t.Errorf("Hash() = %q, want a match for %s", got, phcRE)
+	}
+}
+
+func TestHashDistinctSalts(t *testing.T) {
+	t.Parallel()
+	const n = 50
+	h := password.NewHasher(password.DefaultParams, 0)
+	hashes := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			var err error
+			if hashes[i], err = h.Hash(context.Background(), "same password"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	salts := make(map[string]bool)
+	for _, s := range hashes {
+		f := strings.Split(s, "$")
+		if len(f) != 6 {
+			t.Fatalf("Hash() = %q, want 6 $-fields", s)
+		}
+		salts[f[4]] = true
+	}
+	if len(salts) != n {
+		t.Errorf("%d hashes of one password have %d distinct salts, want %d", n, len(salts), n)
+	}
+}
+
+func TestVerify(t *testing.T) {
+	t.Parallel()
+	h := password.NewHasher(password.DefaultParams, 0)
+	ctx := context.Background()
+	for _, pw := range []string{
+		"correct horse battery staple",
+		" Pass word ",            // never trimmed
+		strings.Repeat("🔑", 256), // 1024 bytes
+		"",
+	} {
+		enc, err := h.Hash(ctx, pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if match, rehash, err := h.Verify(ctx, pw, enc); !match || rehash || err != nil {
+			t.Errorf("Verify(%.20q, own hash) = %v, %v, %v, want true, false, nil", pw, match, rehash, err)
+		}
+		for _, wrong := range []string{pw + "x", strings.TrimSpace(pw) + "!", strings.ToUpper(pw) + "?"} {
+			if match, rehash, err := h.Verify(ctx, wrong, enc); match || rehash || err != nil {
+				t.Errorf("Verify(%.20q, hash of %.20q) = %v, %v, %v, want false, false, nil", wrong, pw, match, rehash, err)
+			}
+		}
+	}
+	// Trimming or case-folding must not make a different password match.
+	enc, _ := h.Hash(ctx, " Pass word ")
+	for _, near := range []string{"Pass word", " pass word ", "Pass word "} {
+		if match, _, _ := h.Verify(ctx, near, enc); match {
+			t.Errorf("Verify(%q, hash of %q) = true, want false", near, " Pass word ")
+		}
+	}
+}
+
+func TestVerifyMalformed(t *testing.T) {
+	t.Parallel()
+	h := password.NewHasher(password.DefaultParams, 0)
+	const salt, key = "c2FsdHNhbHRzYWx0c2FsdA", "a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U"
+	tests := []struct{ name, enc string }{
+		{"empty", ""},
+		{"bcrypt", "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"},
+		{"argon2i", "$argon2i$v=19$m=19456,t=2,p=1$" + salt + "$" + key},
+		{"version 18", "$argon2id$v=18$m=19456,t=2,p=1$" + salt + "$" + key},
+		{"no version", "$argon2id$m=19456,t=2,p=1$" + salt + "$" + key},
+		{"missing key", "$argon2id$v=19$m=19456,t=2,p=1$" + salt},
+		{"extra field", "$argon2id$v=19$m=19456,t=2,p=1$" + salt + "$" + key + "$"},
+		{"no leading $", "argon2id$v=19$m=19456,t=2,p=1$" + salt + "$" + key},
+		{"m=0", "$argon2id$v=19$m=0,t=2,p=1$" + salt + "$" + key},
+		{"huge m", "$argon2id$v=19$m=99999999,t=2,p=1$" + salt + "$" + key},
+		{"m overflows", "$argon2id$v=19$m=4294967296,t=2,p=1$" + salt + "$" + key},
+		{"t=0", "$argon2id$v=19$m=19456,t=0,p=1$" + salt + "$" + key},
+		{"huge t", "$argon2id$v=19$m=19456,t=1000000,p=1$" + salt + "$" + key},
+		{"p=0", "$argon2id$v=19$m=19456,t=2,p=0$" + salt + "$" + key},
+		{"p=256", "$argon2id$v=19$m=19456,t=2,p=256$" + salt + "$" + key},
+		{"m below 8p", "$argon2id$v=19$m=16,t=2,p=4$" + salt + "$" + key},
+		{"reordered params", "$argon2id$v=19$t=2,m=19456,p=1$" + salt + "$" + key},
+		{"missing param", "$argon2id$v=19$m=19456,t=2$" + salt + "$" + key},
+		{"negative", "$argon2id$v=19$m=-19456,t=2,p=1$" + salt + "$" + key},
+		{"plus sign", "$argon2id$v=19$m=+19456,t=2,p=1$" + salt + "$" + key},
+		{"leading zero", "$argon2id$v=19$m=019456,t=2,p=1$" + salt + "$" + key},
+		{"space", "$argon2id$v=19$m=19456, t=2,p=1$" + salt + "$" + key},
+		{"bad base64 salt", "$argon2id$v=19$m=19456,t=2,p=1$c2Fsd*NhbHRzYWx0c2FsdA$" + key},
+		{"padded key", "$argon2id$v=19$m=19456,t=2,p=1$" + salt + "$" + key + "="},
+		{"newline in key", "$argon2id$v=19$m=19456,t=2,p=1$" + salt + "$" + key[:20] + "\n" + key[20:]},
+		{"url-safe base64", "$argon2id$v=19$m=19456,t=2,p=1$" + salt + "$" + strings.Replace(key, "a", "_", 1)},
+		{"non-canonical base64", "$argon2id$v=19$m=19456,t=2,p=1$" + salt + "$" + key[:42] + "f"},
+		{"empty salt", "$argon2id$v=19$m=19456,t=2,p=1$$" + key},
+		{"short salt", "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$" + key},
+		{"short key", "$argon2id$v=19$m=19456,t=2,p=1$" + salt + "$a2V5"},
+		{"too long", "$argon2id$v=19$m=19456,t=2,p=1$" + salt + "$" + strings.Repeat("A", 1000)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			match, rehash, err := h.Verify(context.Background(), "password", tt.enc)
+			if err == nil || match || rehash {
+				t.Fatalf("Verify(%q) = %v, %v, %v, want false, false, an error", tt.enc, match, rehash, err)
+			}
+			if !errors.Is(err, password.ErrMalformedHash) {
+				t.Errorf("Verify(%q) error = %v, want one wrapping ErrMalformedHash", tt.enc, err)
+			}
+		})
+	}
+}
+
+func TestNeedsRehash(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	old := password.DefaultParams
+	old.Time = 1
+	enc, err := password.NewHasher(old, 0).Hash(ctx, "s3cret-passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := password.NewHasher(password.DefaultParams, 0)
+	if match, rehash, err := h.Verify(ctx, "s3cret-passphrase", enc); !match || !rehash || err != nil {
+		t.Errorf("Verify(t=1 hash) with a t=2 hasher = %v, %v, %v, want true, true, nil", match, rehash, err)
+	}
+	// A wrong password never asks for a rehash.
+	if match, rehash, err := h.Verify(ctx, "wrong", enc); match || rehash || err != nil {
+		t.Errorf("Verify(wrong, t=1 hash) = %v, %v, %v, want false, false, nil", match, rehash, err)
+	}
+	fresh, _ := h.Hash(ctx, "s3cret-passphrase")
+	if match, rehash, _ := h.Verify(ctx, "s3cret-passphrase", fresh); !match || rehash {
+		t.Errorf("Verify(current hash) = %v, %v, want true, false", match, rehash)
+	}
+}
+
+func TestConcurrencyCap(t *testing.T) {
+	t.Parallel()
+	h := password.NewHasher(password.DefaultParams, 1)
+	release := h.HoldSlot() // another hash holds the only slot
+
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	if _, err := h.Hash(ctx, "waiting password"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Hash() while the slot is held and ctx is cancelled: err = %v, want context.Canceled", err)
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, _, err := h.Verify(ctx, "x", "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Verify() while the slot is held past the deadline: err = %v, want context.DeadlineExceeded", err)
+	}
+
+	release()
+	if _, err := h.Hash(context.Background(), "after release"); err != nil {
+		t.Errorf("Hash() after the slot is free: %v", err)
+	}
+	// An already-cancelled ctx does not take a free slot.
+	done, cancelDone := context.WithCancel(context.Background())
+	cancelDone()
+	if _, err := h.Hash(done, "x"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Hash(cancelled ctx) err = %v, want context.Canceled", err)
+	}
+}
+
+func TestVerifyDummy(t *testing.T) {
+	t.Parallel()
+	h := password.NewHasher(password.DefaultParams, 1)
+	ctx := context.Background()
+	h.VerifyDummy(ctx, "warm up") // builds the dummy hash
+	start := time.Now()
+	h.VerifyDummy(ctx, "no such account")
+	if d := time.Since(start); d <= 0 {
+		t.Errorf("VerifyDummy took %v, want > 0", d)
+	}
+
+	// It does the real work: with the only slot taken it waits for it.
+	release := h.HoldSlot()
+	done := make(chan struct{})
+	go func() { h.VerifyDummy(ctx, "no such account"); close(done) }()
+	select {
+	case <-done:
+		t.Fatal("VerifyDummy returned while the hashing slot was held")
+	case <-time.After(100 * time.Millisecond):
+	}
+	release()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("VerifyDummy did not finish after the slot was released")
+	}
+}
+
+func TestParamsValidate(t *testing.T) {
+	t.Parallel()
+	if err := password.DefaultParams.Validate(); err != nil {
+		t.Errorf("DefaultParams.Validate() = %v, want nil", err)
+	}
+	for _, p := range []password.Params{
+		{Memory: 19456, Time: 0, Threads: 1, SaltLen: 16, KeyLen: 32},
+		{Memory: 19456, Time: 2, Threads: 0, SaltLen: 16, KeyLen: 32},
+		{Memory: 4, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 32},
+		{Memory: 19456, Time: 2, Threads: 1, SaltLen: 4, KeyLen: 32},
+		{Memory: 19456, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 8},
+	} {
+		if err := p.Validate(); err == nil {
+			t.Errorf("%+v.Validate() = nil, want an error", p)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("NewHasher(invalid params) did not panic")
+		}
+	}()
+	password.NewHasher(password.Params{}, 1)
+}
+
+func TestCheck(t *testing.T) {
+	t.Parallel()
+	const (
+		tooShort  = "Password must be at least 8 characters long."
+		tooLong   = "Password must be at most 1024 bytes long."
+		tooCommon = "This password is too common. Choose a less predictable one."
+	)
+	tests := []struct {
+		name, pw, want string
+	}{
+		{"empty", "", tooShort},
+		{"7 bytes", "xk4!pq9", tooShort},
+		{"8 bytes", "xk4!pq9z", ""},
+		{"spaces kept", " Pass word ", ""},
+		{"only spaces", "        ", ""},
+		{"64 bytes", strings.Repeat("ab", 32), ""},
+		{"1024 bytes", strings.Repeat("a", 1024), ""},
+		{"1024 bytes of emoji", strings.Repeat("🔑", 256), ""},
+		{"1025 bytes", strings.Repeat("a", 1025), tooLong},
+		{"1028 bytes of emoji", strings.Repeat("🔑", 257), tooLong},
+		{"3 letters in 6 bytes", "ééé", tooShort},
+		{"4 letters in 8 bytes", "éééé", ""},
+		{"2 emoji in 8 bytes", "🔑🔒", ""},
+		{"common", "password123", tooCommon},
+		{"common, mixed case", "PassWord123", tooCommon},
+		{"common digits", "12345678", tooCommon},
+		{"common with symbol", "P@ssw0rd", tooCommon},
+		{"common plus a suffix", "password123 but longer", ""},
+	}
+	for _, tt := range tests {
+		if got := password.Check(tt.pw); got != tt.want {
+			t.Errorf("%s: Check(%.20q) = %q, want %q", tt.name, tt.pw, got, tt.want)
+		}
+	}
+}
+
+func TestCommonList(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("common.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if !strings.HasPrefix(lines[0], "# ") || !strings.Contains(lines[0], "SecLists") {
+		t.Errorf("common.txt starts with %q, want a comment naming the source", lines[0])
+	}
+	seen := make(map[string]bool)
+	for i, l := range lines[1:] {
+		if len(l) < password.MinLength || l != strings.ToLower(l) || seen[l] {
+			t.Errorf("common.txt line %d: %q is short, not lower-case or repeated", i+2, l)
+		}
+		seen[l] = true
+	}
+	if n := len(seen); n < 200 || n > 1000 {
+		t.Errorf("common.txt has %d entries, want a few hundred", n)
+	}
+	for _, w := range []string{"password", "password1", "password123", "12345678", "123456789", "qwerty123",
+		"iloveyou", "11111111", "abc12345", "sunshine", "football", "baseball", "welcome1", "trustno1",
+		"letmein1", "superman", "qwertyuiop", "1q2w3e4r", "passw0rd"} {
+		if !seen[w] {
+			t.Errorf("common.txt lacks %q", w)
+		}
+		if got := password.Check(w); got == "" {
+			t.Errorf("Check(%q) = \"\", want the too-common message", w)
+		}
+	}
+}
+
+// paramRE finds the cost parameters, so the fuzzer can skip inputs that
+// would be valid but slow (the bounds themselves are in TestVerifyMalformed).
+var paramRE = regexp.MustCompile(`([mtp])=0*(\d{1,12})`)
+
+func FuzzVerify(f *testing.F) {
+	h := password.NewHasher(password.DefaultParams, 1)
+	small := password.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	valid, err := password.NewHasher(small, 1).Hash(context.Background(), "fuzz")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("fuzz", valid)
+	f.Add("fuzz", strings.Replace(valid, "argon2id", "argon2i", 1))
+	f.Add("fuzz", strings.Replace(valid, "v=19", "v=18", 1))
+	f.Add("fuzz", strings.Replace(valid, "m=64", "m=0", 1))
+	f.Add("fuzz", strings.Replace(valid, "m=64", "m=99999999", 1))
+	f.Add("fuzz", strings.Replace(valid, "p=1", "p=0", 1))
+	f.Add("fuzz", valid[:len(valid)-10])
+	f.Add("fuzz", valid+"$")
+	f.Add("", "$argon2id$v=19$m=8,t=1,p=1$$")
+	f.Add("x", "$$$$$")
+	f.Fuzz(func(t *testing.T, pw, enc string) {
+		for _, m := range paramRE.FindAllStringSubmatch(enc, -1) {
+			n, _ := strconv.ParseUint(m[2], 10, 64)
+			if (m[1] == "m" && n > 4096) || (m[1] == "t" && n > 2) || (m[1] == "p" && n > 4) {
+				t.Skip("valid but slow parameters")
+			}
+		}
+		match, rehash, err := h.Verify(context.Background(), pw, enc)
+		if err != nil {
+			if match || rehash {
+				t.Errorf("Verify(%q, %q) = %v, %v, %v: true alongside an error", pw, enc, match, rehash, err)
+			}
+			return
+		}
+		if !canonicalRE.MatchString(enc) {
+			t.Errorf("Verify(%q, %q) accepted a non-canonical hash", pw, enc)
+		}
+	})
+}
+
+var canonicalRE = regexp.MustCompile(`^\$argon2id\$v=19\$m=[1-9][0-9]*,t=[1-9][0-9]*,p=[1-9][0-9]*\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$`)
