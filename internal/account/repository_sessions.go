@@ -84,7 +84,7 @@ func (r *Repository) DeleteSessions(ctx context.Context, userID, sessionID int64
 	tag, err := r.db.Exec(ctx, `
 WITH ended AS (
     DELETE FROM user_sessions
-    WHERE user_id = $1 AND ($2 = 0 OR id = $2) AND token <> $3
+    WHERE user_id = $1 AND ($2::bigint = 0 OR id = $2::bigint) AND token <> $3
     RETURNING token
 )
 DELETE FROM sessions WHERE token IN (SELECT token FROM ended)`, userID, sessionID, keep)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -275,5 +276,46 @@ func TestSessionTimeouts(t *testing.T) {
 	}
 	if d := time.Since(start); d < lifetime-500*time.Millisecond || d > lifetime+time.Second {
 		t.Errorf("active session ended after %v, want about the %v lifetime", d, lifetime)
+	}
+}
+
+// TestSignupPasswordPolicy is T20 through the form: 8 to 1024 bytes, any
+// characters, never trimmed, common passwords refused, errors as 422 with
+// the input kept and the password not echoed.
+func TestSignupPasswordPolicy(t *testing.T) {
+	t.Parallel()
+	srv, _ := accountServer(t, nil, nil, nil)
+	for i, tt := range []struct {
+		password string
+		want     int
+	}{
+		{"seven77", 422},
+		{"eight888", 303},
+		{strings.Repeat("🔑", 256), 303}, // 1024 bytes
+		{strings.Repeat("🔑", 256) + "x", 422},
+		{"password123", 422},
+		{" Pass word ", 303},
+	} {
+		b := newBrowserClient(t, srv.URL)
+		email := fmt.Sprintf("user%d@example.com", i)
+		resp, body := b.post("/signup", url.Values{"email": {email}, "password": {tt.password}})
+		if resp.StatusCode != tt.want {
+			t.Errorf("signup with a %d-byte password = %d, want %d", len(tt.password), resp.StatusCode, tt.want)
+			continue
+		}
+		if tt.want == 422 {
+			doc := mustDoc(t, body)
+			if v, _ := doc.Find(`input[name="email"]`).Attr("value"); v != email {
+				t.Errorf("422 form lost the email: %q", v)
+			}
+			if _, has := doc.Find(`input[name="password"]`).Attr("value"); has || strings.Contains(body, tt.password) {
+				t.Error("422 form echoes the password")
+			}
+			continue
+		}
+		b.post("/logout", url.Values{})
+		if resp := b.login(email, tt.password); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("login with the exact %q password = %d (not trimmed?)", tt.password, resp.StatusCode)
+		}
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
 )
 
@@ -112,5 +114,51 @@ func TestVersionAndUsage(t *testing.T) {
 	_, err = run(t, map[string]string{"APP_ENV": "production"}, "serve")
 	if err == nil || strings.Count(err.Error(), "\n") < 4 {
 		t.Errorf("serve with a bad production config = %v, want every problem listed", err)
+	}
+}
+
+func TestUserCreateCommand(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"DATABASE_URL": pgtest.NewDatabase(t)}
+	runWithInput := func(stdin string, args ...string) (string, error) {
+		var out bytes.Buffer
+		err := Run(t.Context(), append([]string{"app", "user"}, args...), environ(env), strings.NewReader(stdin), &out, io.Discard)
+		return out.String(), err
+	}
+	out, err := runWithInput(" admin pass phrase \n", "create", "--email", "Admin@Example.com", "--admin")
+	if err != nil || !strings.Contains(out, "created admin user") {
+		t.Fatalf("user create --admin = %v, %q", err, out)
+	}
+	pool, err := pgxpool.New(t.Context(), env["DATABASE_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	var role, hash string
+	var verified bool
+	if err := pool.QueryRow(t.Context(), `SELECT role, password_hash, email_verified_at IS NOT NULL FROM users WHERE email = 'admin@example.com'`).Scan(&role, &hash, &verified); err != nil {
+		t.Fatal(err)
+	}
+	if role != "admin" || !verified || !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("created user: role %q verified %v hash %q", role, verified, hash)
+	}
+
+	for _, tt := range []struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"another passphrase\n", []string{"create", "--email", "admin@example.com"}, "already exists"},
+		{"short\n", []string{"create", "--email", "x@example.com"}, "at least 8"},
+		{"password123\n", []string{"create", "--email", "x@example.com"}, "too common"},
+		{"", []string{"create", "--email", "x@example.com"}, "standard input"},
+		{"long enough pass\n", []string{"create", "--email", "not-an-email"}, "email"},
+		{"long enough pass\n", []string{"create"}, "email"},
+		{"long enough pass\n", []string{"delete"}, "usage"},
+		{"long enough pass\n", []string{"create", "--password", "x"}, "usage"},
+	} {
+		if _, err := runWithInput(tt.stdin, tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("user %v with stdin %q = %v, want an error mentioning %q", tt.args, tt.stdin, err, tt.want)
+		}
 	}
 }
