@@ -36,11 +36,11 @@ var wired = []feature{
 	{"templ + htmx 2", "Type-checked, escaped-by-default templates and hardened htmx from our own origin. No inline scripts, no framework CSS.", readmeURL + "the-front-end", iconCode},
 	{"PostgreSQL with pgx and goose", "A pgx pool, explicit short transactions and SQL migrations embedded in the binary, applied with goose.", readmeURL + "adding-a-feature", iconDatabase},
 	{"Strict CSP and security headers", "Nonce-based Content-Security-Policy, CSRF protection with CrossOriginProtection, body limits and safe defaults.", readmeURL + "what-a-request-goes-through", iconLock},
+	{"Accounts and sessions", "Sign-up, sign-in, PostgreSQL sessions, argon2id passwords, throttling, password reset, email verification and an admin list of users.", readmeURL + "accounts", iconUser},
 }
 
 // next lists what is planned; shown so people know where the template is headed.
 var next = []feature{
-	{"Accounts", "Sign-up, sign-in and sessions in PostgreSQL, argon2id passwords.", readmeURL + "what-is-not-built-yet", iconUser},
 	{"Tasks", "A complete CRUD feature to copy: forms, validation, paging, empty states.", readmeURL + "what-is-not-built-yet", iconCheck},
 	{"Server-sent events", "Live updates over SSE, fanned out across instances with LISTEN/NOTIFY.", readmeURL + "what-is-not-built-yet", iconBolt},
 	{"Uploads", "Presigned direct-to-S3 uploads with progress, verified on finalize.", readmeURL + "what-is-not-built-yet", iconUpload},
