@@ -88,51 +88,64 @@ func TestLoginEnumerationResistance(t *testing.T) {
 	mustCreateUser(t, st, "known@example.com", account.RoleUser)
 	nonce := regexp.MustCompile(`nonce="[^"]*"`)
 
-	var known, unknown []time.Duration
 	var bodies [2]string
-	for i := range 60 {
-		emails := []string{"known@example.com", "nobody@example.com"}
-		if i%2 == 1 {
-			// Alternate the order so that neither kind always follows the
-			// other's 19 MiB allocation (and its garbage collection).
-			slices.Reverse(emails)
+	// measure runs pairs of failed sign-ins (known email, unknown email) back
+	// to back, alternating which goes first so neither always follows the
+	// other's 19 MiB allocation, and returns the median of the pair ratios:
+	// pairing cancels most of the machine's load drift.
+	measure := func(round, pairs int) (ratio float64, mk, mu time.Duration) {
+		var known, unknown []time.Duration
+		for i := range pairs {
+			emails := []string{"known@example.com", "nobody@example.com"}
+			if i%2 == 1 {
+				slices.Reverse(emails)
+			}
+			for _, email := range emails {
+				j := 0
+				if email != "known@example.com" {
+					j = 1
+				}
+				b := newBrowserClient(t, srv.URL)
+				b.header.Set("X-Forwarded-For", fmt.Sprintf("198.%d.%d.%d", 51+round, j, i)) // stay under the throttle
+				start := time.Now()
+				resp, body := b.post("/login", url.Values{"email": {email}, "password": {"wrong password"}})
+				d := time.Since(start)
+				if resp.StatusCode != http.StatusUnauthorized {
+					t.Fatalf("login %s = %d, want 401", email, resp.StatusCode)
+				}
+				bodies[j] = strings.ReplaceAll(nonce.ReplaceAllString(body, ""), email, "")
+				if j == 0 {
+					known = append(known, d)
+				} else {
+					unknown = append(unknown, d)
+				}
+			}
 		}
-		for _, email := range emails {
-			j := 0
-			if email != "known@example.com" {
-				j = 1
-			}
-			b := newBrowserClient(t, srv.URL)
-			b.header.Set("X-Forwarded-For", fmt.Sprintf("198.51.%d.%d", j, i)) // stay under the throttle
-			start := time.Now()
-			resp, body := b.post("/login", url.Values{"email": {email}, "password": {"wrong password"}})
-			d := time.Since(start)
-			if resp.StatusCode != http.StatusUnauthorized {
-				t.Fatalf("login %s = %d, want 401", email, resp.StatusCode)
-			}
-			body = strings.ReplaceAll(nonce.ReplaceAllString(body, ""), email, "")
-			if j == 0 {
-				known = append(known, d)
-			} else {
-				unknown = append(unknown, d)
-			}
-			bodies[j] = body
+		ratios := make([]float64, pairs)
+		for i := range ratios {
+			ratios[i] = float64(unknown[i]) / float64(known[i])
+		}
+		slices.Sort(ratios)
+		return ratios[pairs/2], median(known), median(unknown)
+	}
+	// A real leak (skipping the hash for unknown emails) shows in every
+	// round as a ratio far below 1; a noisy machine can spoil one round, so
+	// up to three rounds are run and one within ±10% passes.
+	var results []string
+	for round := range 3 {
+		ratio, mk, mu := measure(round, 40)
+		results = append(results, fmt.Sprintf("ratio %.3f (known %v, unknown %v)", ratio, mk, mu))
+		if ratio >= 0.9 && ratio <= 1.1 {
+			break
+		}
+		if round == 2 {
+			t.Errorf("unknown/known sign-in time ratio outside ±10%% in every round: %v", results)
 		}
 	}
+	t.Logf("timing rounds: %v", results)
 	if bodies[0] != bodies[1] {
 		t.Error("the responses for a known and an unknown email differ")
 	}
-	// Each known/unknown pair ran back to back, so their ratio cancels most
-	// of the machine's load drift; the median of the ratios must be ±10%.
-	ratios := make([]float64, len(known))
-	for i := range known {
-		ratios[i] = float64(unknown[i]) / float64(known[i])
-	}
-	slices.Sort(ratios)
-	if r := ratios[len(ratios)/2]; r < 0.9 || r > 1.1 {
-		t.Errorf("median unknown/known login time ratio %.2f (medians %v, %v), want within 10%%", r, median(unknown), median(known))
-	}
-	t.Logf("median login time: known %v, unknown %v, median pair ratio %.3f", median(known), median(unknown), ratios[len(ratios)/2])
 
 	var hash string
 	if err := st.pool.QueryRow(context.Background(), `SELECT password_hash FROM users WHERE email = 'known@example.com'`).Scan(&hash); err != nil {
