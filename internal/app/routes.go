@@ -44,8 +44,9 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 		middleware.AccessLog(d.log),
 		middleware.Recover,
 		middleware.SecurityHeaders(middleware.SecurityOptions{
-			Production:   d.cfg.Production(),
-			AllowedHosts: d.cfg.AllowedHosts,
+			Production:      d.cfg.Production(),
+			AllowedHosts:    d.cfg.AllowedHosts,
+			HostCheckExempt: []string{"/health", "/ready"},
 		}),
 		crossOrigin,
 	)

@@ -215,6 +215,12 @@ func TestHeaderAndHostAbuse(t *testing.T) {
 		t.Errorf("the bad-host 400 lacks the security headers: %v", resp.Header)
 	}
 
+	// Probes come by IP address (Docker's HEALTHCHECK, a kubelet): exempt.
+	for _, probe := range []string{"/health", "/ready"} {
+		if resp, _ := get(t, a.URL+probe, "Host", "10.1.2.3:8080"); resp.StatusCode == http.StatusBadRequest {
+			t.Errorf("GET %s by IP address = 400: probes must pass the host check", probe)
+		}
+	}
 	resp, _ = get(t, a.URL+"/health", "Host", "app.example.com")
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("allowed Host = %d, want 200", resp.StatusCode)

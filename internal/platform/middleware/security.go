@@ -3,6 +3,7 @@ package middleware
 import (
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -37,6 +38,9 @@ type SecurityOptions struct {
 	Production bool
 	// AllowedHosts is the Host allow-list (only enforced in production).
 	AllowedHosts []string
+	// HostCheckExempt lists paths served whatever the Host: the probes, which
+	// orchestrators call by IP address (Docker's 127.0.0.1, a kubelet's pod IP).
+	HostCheckExempt []string
 }
 
 // SecurityHeaders sets the security headers on every response (CSP with a
@@ -73,7 +77,7 @@ func SecurityHeaders(opts SecurityOptions) func(http.Handler) http.Handler {
 		withNonce := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx := templ.WithNonce(r.Context(), secure.CSPNonce(r.Context()))
 			r = r.WithContext(ctx)
-			if !allowed(r.Host) {
+			if !allowed(r.Host) && !slices.Contains(opts.HostCheckExempt, r.URL.Path) {
 				httpx.Error(w, r, apperr.New(apperr.Malformed, "This host name is not served here."))
 				return
 			}
