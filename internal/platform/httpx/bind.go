@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"encoding"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -15,7 +16,8 @@ var timeType = reflect.TypeFor[time.Time]()
 
 // bindForm copies values into the fields of *dst tagged `form:"name"`.
 // Supported field types: string, bool, signed and unsigned integers,
-// floats, time.Time (as DateLayout), []string, and pointers to these
+// floats, time.Time (as DateLayout), types that implement
+// encoding.TextUnmarshaler, []string, and pointers to these
 // (left nil when the value is absent or empty). Values that do not convert
 // are reported as field → message; the field keeps its zero value.
 func bindForm(values url.Values, dst any) map[string]string {
@@ -67,6 +69,15 @@ func setField(f reflect.Value, raw []string) string {
 }
 
 func setScalar(f reflect.Value, s string) string {
+	if u, ok := f.Addr().Interface().(encoding.TextUnmarshaler); ok {
+		if s == "" {
+			return ""
+		}
+		if err := u.UnmarshalText([]byte(s)); err != nil {
+			return "is not valid: " + err.Error() + "."
+		}
+		return ""
+	}
 	if f.Type() == timeType {
 		if s == "" {
 			return ""
