@@ -1,11 +1,14 @@
 package app
 
 import (
+	"time"
+
 	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/home"
+	"github.com/groundwork-dev/groundwork/internal/tasks"
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/session"
@@ -16,6 +19,7 @@ import (
 type features struct {
 	home    *home.Controller
 	account *account.Controller
+	tasks   *tasks.Controller
 	// accounts sends mail in the background; Wait before closing the pool.
 	accounts *account.Service
 	// sessions loads and saves the session of every page request.
@@ -39,6 +43,7 @@ func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, mailer
 	return features{
 		home:     home.NewController(home.NewService(home.NewRepository(pool), cfg.Env, Version())),
 		account:  account.NewController(accounts, sessions),
+		tasks:    tasks.NewController(tasks.NewService(pool, time.Now)),
 		accounts: accounts,
 		sessions: sessions,
 	}

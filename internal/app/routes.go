@@ -10,6 +10,7 @@ import (
 
 	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/tasks"
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
 	"github.com/groundwork-dev/groundwork/internal/platform/middleware"
@@ -87,7 +88,17 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 		r.Group(func(r chi.Router) {
 			r.Use(account.RequireUser)
 			d.account.AccountRoutes(r)
+			r.Route("/tasks", d.tasks.Routes)
 			r.With(account.RequireAdmin).Group(d.account.AdminRoutes)
+		})
+	})
+
+	// JSON API: the same session, errors as problem+json (httpx.WantsJSON).
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Get("/openapi.json", tasks.OpenAPI)
+		r.Group(func(r chi.Router) {
+			r.Use(d.sessions.LoadAndSave, d.account.Authenticate, account.RequireUser)
+			r.Route("/tasks", d.tasks.APIRoutes)
 		})
 	})
 
