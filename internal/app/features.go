@@ -8,10 +8,10 @@ import (
 
 	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/home"
-	"github.com/groundwork-dev/groundwork/internal/tasks"
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/session"
+	"github.com/groundwork-dev/groundwork/internal/tasks"
 )
 
 // features holds every feature's controller, plus what the server needs

@@ -10,10 +10,10 @@ import (
 
 	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
-	"github.com/groundwork-dev/groundwork/internal/tasks"
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
 	"github.com/groundwork-dev/groundwork/internal/platform/middleware"
+	"github.com/groundwork-dev/groundwork/internal/tasks"
 	"github.com/groundwork-dev/groundwork/web"
 )
 
