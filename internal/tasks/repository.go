@@ -98,6 +98,14 @@ SELECT `+taskColumns+` FROM tasks WHERE id = $1 AND ($2 = 0 OR user_id = $2)`, i
 	return t, notFound(err, "get")
 }
 
+// GetForUpdate is Get, locking the row until the transaction ends, for a
+// read-modify-write that must not lose to a concurrent change.
+func (r *Repository) GetForUpdate(ctx context.Context, userID, id int64) (Task, error) {
+	t, err := scanTask(r.db.QueryRow(ctx, `
+SELECT `+taskColumns+` FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE`, id, userID))
+	return t, notFound(err, "get for update")
+}
+
 // Create inserts a task for userID. in must be valid.
 func (r *Repository) Create(ctx context.Context, userID int64, in Input) (Task, error) {
 	t, err := scanTask(r.db.QueryRow(ctx, `

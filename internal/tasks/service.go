@@ -121,16 +121,19 @@ func (s *Service) SetStatus(ctx context.Context, a Actor, id int64, status Statu
 	}
 	var t Task
 	err := s.inTx(ctx, func(repo *Repository) error {
-		before, err := repo.Get(ctx, a.UserID, id)
+		// The row lock makes the read and the write one step, so a
+		// concurrent edit is never reported as a conflict here.
+		before, err := repo.GetForUpdate(ctx, a.UserID, id)
 		if err != nil {
 			return err
+		}
+		if before.Status == status {
+			t = before // nothing changes: no write, no new version, no event
+			return nil
 		}
 		in := Input{Title: before.Title, Notes: before.Notes, Status: status, DueDate: before.DueDate}
 		if t, err = repo.Update(ctx, a.UserID, id, before.Version, in); err != nil {
 			return err
-		}
-		if before.Status == status {
-			return nil
 		}
 		return repo.AddEvent(ctx, a.UserID, id, EventStatusChanged, map[string]any{"from": before.Status, "to": status})
 	})
