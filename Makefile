@@ -273,7 +273,7 @@ endef
 export SH_LIB := $(value SH_LIB_SRC)
 
 # --------------------------------------------------------------------------------------------------
-.PHONY: help dev generate assets build test lint clean db-start db-stop db-psql migrate test-db-smoke
+.PHONY: help dev generate assets build test screenshots lint clean db-start db-stop db-psql migrate test-db-smoke
 
 help: ## list the targets (default)
 	@echo "Groundwork: make <target>   (variables: DEV_DB_PORT=$(DEV_DB_PORT) TESTFLAGS='...' ARGS='...')"
@@ -315,6 +315,9 @@ test: assets ## run every test (throwaway PostgreSQL + Chromium); TESTFLAGS='-ru
 	  test_db_start   # stopped and deleted by the EXIT trap, also when tests fail
 	fi
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(TESTFLAGS) ./...
+
+screenshots: ## refresh docs/screenshots/*.png (light and dark) from the browser tests
+	@$(MAKE) test TESTFLAGS='-run=^TestBrowserHomePage$$' SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots
 
 test-db-smoke: ## start and stop the throwaway test PostgreSQL (checks the test setup)
 	@eval "$$SH_LIB"

@@ -1,14 +1,12 @@
 package account_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +16,7 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
+	"github.com/groundwork-dev/groundwork/internal/platform/logging/logtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
 )
@@ -767,7 +766,7 @@ func TestServiceLogsNoSecrets(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.NewPool(t)
 	svc, capture := newService(t, pool)
-	var buf syncBuffer
+	var buf logtest.Buffer
 	ctx := logging.WithLogger(t.Context(), slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
 
 	const newPassword = "the second secret password"
@@ -815,28 +814,4 @@ func TestServiceLogsNoSecrets(t *testing.T) {
 			t.Errorf("logs contain %q:\n%s", secret, all)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the service's background goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *syncBuffer) Reset() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.Reset()
 }

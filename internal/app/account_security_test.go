@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/groundwork-dev/groundwork/internal/account"
+	"github.com/groundwork-dev/groundwork/internal/platform/logging/logtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 )
 
@@ -355,7 +356,7 @@ func TestEmailVerification(t *testing.T) {
 // password, token or cookie value ever reaches the log.
 func TestAuthLogs(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs logtest.Buffer
 	srv, st := accountServer(t, nil, &logs, nil)
 	b := newBrowserClient(t, srv.URL)
 	b.signup("alice@example.com", alicePassword)
@@ -380,7 +381,7 @@ func TestAuthLogs(t *testing.T) {
 		}
 	}
 	var logins []string
-	for _, l := range logs.logLines("auth event") {
+	for _, l := range logs.WithMsg(t, "auth event") {
 		if l["event"] == "login" {
 			logins = append(logins, l["outcome"].(string))
 		}

@@ -1,57 +1,22 @@
 package app
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/groundwork-dev/groundwork/internal/platform/logging/logtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
 )
-
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex // guards buf
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// logLines returns the JSON log lines whose msg is msg.
-func (b *syncBuffer) logLines(msg string) []map[string]any {
-	var out []map[string]any
-	sc := bufio.NewScanner(strings.NewReader(b.String()))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var line map[string]any
-		if json.Unmarshal(sc.Bytes(), &line) == nil && line["msg"] == msg {
-			out = append(out, line)
-		}
-	}
-	return out
-}
 
 // testApp is the whole program started through Run.
 type testApp struct {
 	URL  string
-	Logs *syncBuffer
+	Logs *logtest.Buffer
 	stop context.CancelFunc
 	done chan error
 }
@@ -77,7 +42,7 @@ func testEnv(t *testing.T) map[string]string {
 func startApp(t *testing.T, env map[string]string) *testApp {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	a := &testApp{Logs: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
+	a := &testApp{Logs: &logtest.Buffer{}, stop: cancel, done: make(chan error, 1)}
 	go func() {
 		a.done <- Run(ctx, []string{"app", "serve"}, environ(env), strings.NewReader(""), a.Logs, io.Discard)
 	}()
@@ -89,7 +54,7 @@ func startApp(t *testing.T, env map[string]string) *testApp {
 
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		if lines := a.Logs.logLines("http server listening"); len(lines) > 0 {
+		if lines := a.Logs.WithMsg(t, "http server listening"); len(lines) > 0 {
 			a.URL = "http://" + lines[0]["addr"].(string)
 			return a
 		}

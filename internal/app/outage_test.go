@@ -141,7 +141,7 @@ func TestDatabaseOutage(t *testing.T) {
 	if resp, _ := get(t, a.URL+"/"); resp.StatusCode != http.StatusOK {
 		t.Errorf("GET / after the second recovery = %d, want 200", resp.StatusCode)
 	}
-	if n := len(a.Logs.logLines("migrations applied")); n != 1 {
+	if n := len(a.Logs.WithMsg(t, "migrations applied")); n != 1 {
 		t.Errorf("'migrations applied' logged %d times, want once after the database came up; logs:\n%s", n, a.Logs)
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/internal/platform/logging/logtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
@@ -144,7 +145,7 @@ func TestRouteTable(t *testing.T) {
 // TestPanicContainment is T28: a panicking handler gives a generic 500
 // with the request ID, the stack is logged once, and the server goes on.
 func TestPanicContainment(t *testing.T) {
-	var logs syncBuffer
+	var logs logtest.Buffer
 	srv := httptest.NewServer(newTestRouter(t, testConfig(t), &logs))
 	defer srv.Close()
 	baseline := runtime.NumGoroutine()
@@ -161,7 +162,7 @@ func TestPanicContainment(t *testing.T) {
 			t.Errorf("500 body (%s) lacks the request ID:\n%s", accept, body)
 		}
 	}
-	failures := logs.logLines("request failed")
+	failures := logs.WithMsg(t, "request failed")
 	if len(failures) != 2 {
 		t.Fatalf("got %d 'request failed' log lines, want one per panic:\n%s", len(failures), logs.String())
 	}

@@ -45,7 +45,7 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("GET /ready = %d %s", resp.StatusCode, body)
 	}
 
-	lines := a.Logs.logLines("http request")
+	lines := a.Logs.WithMsg(t, "http request")
 	var found bool
 	for _, l := range lines {
 		if l["route"] == "/" && l["request_id"] == "proxy-id.42" && l["status"] == float64(200) && l["method"] == "GET" {

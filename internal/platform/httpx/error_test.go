@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
+	"github.com/groundwork-dev/groundwork/internal/platform/logging/logtest"
 )
 
 const (
@@ -41,9 +43,9 @@ var renderings = []rendering{
 
 // serveError runs httpx.Error for err on a request shaped like rd, with a
 // request ID and a debug JSON logger in the context.
-func serveError(t *testing.T, rd rendering, err error) (*http.Response, string, string) {
+func serveError(t *testing.T, rd rendering, err error) (*http.Response, string, *logtest.Buffer) {
 	t.Helper()
-	log, logBuf := newTestLogger()
+	log, logBuf := logtest.New(slog.LevelDebug)
 	req := httptest.NewRequest(http.MethodGet, rd.path, nil)
 	for k, vs := range rd.header {
 		req.Header[k] = vs
@@ -57,7 +59,7 @@ func serveError(t *testing.T, rd rendering, err error) (*http.Response, string, 
 	if readErr != nil {
 		t.Fatalf("read body: %v", readErr)
 	}
-	return resp, string(body), logBuf.String()
+	return resp, string(body), logBuf
 }
 
 // errorFor returns an error of kind k whose cause must never be shown. Every
@@ -202,7 +204,7 @@ func TestErrorInternalCauseNeverShownAndLoggedOnce(t *testing.T) {
 				if !strings.Contains(body, testRequestID) {
 					t.Errorf("500 body does not carry the request ID %q:\n%s", testRequestID, body)
 				}
-				errLines := linesAtLevel(t, logs, "ERROR")
+				errLines := logs.WithLevel(t, "ERROR")
 				if len(errLines) != 1 {
 					t.Fatalf("got %d error log lines, want 1:\n%s", len(errLines), logs)
 				}
@@ -212,7 +214,7 @@ func TestErrorInternalCauseNeverShownAndLoggedOnce(t *testing.T) {
 				if got := errLines[0]["status"]; got != float64(500) {
 					t.Errorf("error log status = %v, want 500", got)
 				}
-				if n := strings.Count(logs, cause); n != 1 {
+				if n := strings.Count(logs.String(), cause); n != 1 {
 					t.Errorf("cause appears %d times in the log, want 1:\n%s", n, logs)
 				}
 			})
@@ -229,10 +231,10 @@ func TestErrorClientErrorsNotLoggedAtErrorLevel(t *testing.T) {
 		t.Run(k.String(), func(t *testing.T) {
 			t.Parallel()
 			_, _, logs := serveError(t, renderings[3], errorFor(k))
-			if lines := linesAtLevel(t, logs, "ERROR"); len(lines) != 0 {
+			if lines := logs.WithLevel(t, "ERROR"); len(lines) != 0 {
 				t.Errorf("got %d error log lines for a %d, want 0:\n%s", len(lines), k.Status(), logs)
 			}
-			if lines := linesAtLevel(t, logs, "DEBUG"); len(lines) != 1 {
+			if lines := logs.WithLevel(t, "DEBUG"); len(lines) != 1 {
 				t.Errorf("got %d debug log lines for a %d, want 1:\n%s", len(lines), k.Status(), logs)
 			}
 		})
@@ -241,7 +243,7 @@ func TestErrorClientErrorsNotLoggedAtErrorLevel(t *testing.T) {
 		t.Parallel()
 		for _, k := range []apperr.Kind{apperr.Internal, apperr.Unavailable} {
 			_, _, logs := serveError(t, renderings[3], errorFor(k))
-			if lines := linesAtLevel(t, logs, "ERROR"); len(lines) != 1 {
+			if lines := logs.WithLevel(t, "ERROR"); len(lines) != 1 {
 				t.Errorf("%v: got %d error log lines, want 1:\n%s", k, len(lines), logs)
 			}
 		}
@@ -306,7 +308,7 @@ func TestErrorCancelledRequestWritesNothing(t *testing.T) {
 		for _, err := range []error{errors.New("secret"), apperr.New(apperr.NotFound, "")} {
 			t.Run(rd.name+"/"+apperr.KindOf(err).String(), func(t *testing.T) {
 				t.Parallel()
-				log, logBuf := newTestLogger()
+				log, logBuf := logtest.New(slog.LevelDebug)
 				req := httptest.NewRequest(http.MethodGet, rd.path, nil)
 				for k, vs := range rd.header {
 					req.Header[k] = vs
@@ -329,10 +331,10 @@ func TestErrorCancelledRequestWritesNothing(t *testing.T) {
 				if len(resp.Header) != 0 {
 					t.Errorf("headers = %v, want none", resp.Header)
 				}
-				if lines := linesAtLevel(t, logBuf.String(), "ERROR"); len(lines) != 0 {
+				if lines := logBuf.WithLevel(t, "ERROR"); len(lines) != 0 {
 					t.Errorf("cancelled request logged at error level:\n%s", logBuf.String())
 				}
-				if lines := linesAtLevel(t, logBuf.String(), "DEBUG"); len(lines) != 1 {
+				if lines := logBuf.WithLevel(t, "DEBUG"); len(lines) != 1 {
 					t.Errorf("got %d debug lines for a cancelled request, want 1:\n%s", len(lines), logBuf.String())
 				}
 			})

@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
+	"github.com/groundwork-dev/groundwork/internal/platform/logging/logtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/middleware"
 )
 
@@ -36,7 +37,7 @@ func newAccessLogRouter(log *slog.Logger) http.Handler {
 
 func TestAccessLogLine(t *testing.T) {
 	t.Parallel()
-	log, buf := newTestLogger(slog.LevelDebug)
+	log, buf := logtest.New(slog.LevelDebug)
 	h := newAccessLogRouter(log)
 
 	req := httptest.NewRequest(http.MethodGet, "/items/42", nil)
@@ -45,7 +46,7 @@ func TestAccessLogLine(t *testing.T) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 
-	lines := linesWithMsg(t, buf.String(), "http request")
+	lines := buf.WithMsg(t, "http request")
 	if len(lines) != 1 {
 		t.Fatalf("got %d access log lines, want 1:\n%s", len(lines), buf.String())
 	}
@@ -71,7 +72,7 @@ func TestAccessLogLine(t *testing.T) {
 		t.Errorf("access log route is the raw path, want the pattern")
 	}
 
-	inside := linesWithMsg(t, buf.String(), "inside handler")
+	inside := buf.WithMsg(t, "inside handler")
 	if len(inside) != 1 {
 		t.Fatalf("got %d handler log lines, want 1:\n%s", len(inside), buf.String())
 	}
@@ -85,7 +86,7 @@ func TestAccessLogLine(t *testing.T) {
 
 func TestAccessLogOneLinePerRequest(t *testing.T) {
 	t.Parallel()
-	log, buf := newTestLogger(slog.LevelDebug)
+	log, buf := logtest.New(slog.LevelDebug)
 	h := newAccessLogRouter(log)
 	ids := map[string]bool{}
 	for range 5 {
@@ -93,7 +94,7 @@ func TestAccessLogOneLinePerRequest(t *testing.T) {
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/items/1", nil))
 		ids[rec.Result().Header.Get("X-Request-ID")] = true
 	}
-	lines := linesWithMsg(t, buf.String(), "http request")
+	lines := buf.WithMsg(t, "http request")
 	if len(lines) != 5 {
 		t.Fatalf("got %d access log lines for 5 requests, want 5", len(lines))
 	}
@@ -107,13 +108,13 @@ func TestAccessLogOneLinePerRequest(t *testing.T) {
 
 func TestAccessLogDefaults(t *testing.T) {
 	t.Parallel()
-	log, buf := newTestLogger(slog.LevelDebug)
+	log, buf := logtest.New(slog.LevelDebug)
 	h := newAccessLogRouter(log)
 
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/silent", nil))
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/nowhere/7", nil))
 
-	lines := linesWithMsg(t, buf.String(), "http request")
+	lines := buf.WithMsg(t, "http request")
 	if len(lines) != 2 {
 		t.Fatalf("got %d access log lines, want 2:\n%s", len(lines), buf.String())
 	}
@@ -136,9 +137,9 @@ func TestAccessLogProbesAtDebug(t *testing.T) {
 	for _, path := range []string{"/health", "/ready"} {
 		t.Run(path, func(t *testing.T) {
 			t.Parallel()
-			debugLog, debugBuf := newTestLogger(slog.LevelDebug)
+			debugLog, debugBuf := logtest.New(slog.LevelDebug)
 			newAccessLogRouter(debugLog).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
-			lines := linesWithMsg(t, debugBuf.String(), "http request")
+			lines := debugBuf.WithMsg(t, "http request")
 			if len(lines) != 1 {
 				t.Fatalf("got %d access log lines, want 1:\n%s", len(lines), debugBuf.String())
 			}
@@ -146,7 +147,7 @@ func TestAccessLogProbesAtDebug(t *testing.T) {
 				t.Errorf("%s logged at %v, want DEBUG", path, got)
 			}
 
-			infoLog, infoBuf := newTestLogger(slog.LevelInfo)
+			infoLog, infoBuf := logtest.New(slog.LevelInfo)
 			newAccessLogRouter(infoLog).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
 			if s := infoBuf.String(); s != "" {
 				t.Errorf("%s logged at info level:\n%s", path, s)

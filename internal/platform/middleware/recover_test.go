@@ -11,6 +11,7 @@ import (
 
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
+	"github.com/groundwork-dev/groundwork/internal/platform/logging/logtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/middleware"
 )
 
@@ -41,7 +42,7 @@ func TestRecover(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			log, buf := newTestLogger(slog.LevelDebug)
+			log, buf := logtest.New(slog.LevelDebug)
 			h := newRecoverServer(log, panicText)
 
 			req := httptest.NewRequest(http.MethodGet, tt.path, nil)
@@ -75,7 +76,7 @@ func TestRecover(t *testing.T) {
 
 			logs := buf.String()
 			var errLines []map[string]any
-			for _, l := range logLines(t, logs) {
+			for _, l := range buf.Lines(t) {
 				if l["level"] == "ERROR" {
 					errLines = append(errLines, l)
 				}
@@ -99,7 +100,7 @@ func TestRecover(t *testing.T) {
 
 func TestRecoverNextRequestSucceeds(t *testing.T) {
 	t.Parallel()
-	log, _ := newTestLogger(slog.LevelDebug)
+	log, _ := logtest.New(slog.LevelDebug)
 	h := newRecoverServer(log, errors.New(panicText))
 	for i, tt := range []struct {
 		path       string
@@ -119,7 +120,7 @@ func TestRecoverNextRequestSucceeds(t *testing.T) {
 func TestRecoverRepanicsErrAbortHandler(t *testing.T) {
 	t.Parallel()
 	for _, v := range []any{http.ErrAbortHandler, errorsWrap(http.ErrAbortHandler)} {
-		log, buf := newTestLogger(slog.LevelDebug)
+		log, buf := logtest.New(slog.LevelDebug)
 		h := newRecoverServer(log, v)
 		rec := httptest.NewRecorder()
 		var recovered atomic.Value

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/puddle/v2"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 )
@@ -62,7 +63,8 @@ func Open(databaseURL string, maxConns int32) (*pgxpool.Pool, error) {
 const unavailableMessage = "The database is unavailable. Try again in a moment."
 
 // Translate maps errors that mean "the database cannot be reached" (dial
-// and connect failures, timeouts, connections cut by a server shutdown,
+// and connect failures, timeouts, a closed pool during shutdown,
+// connections cut by a server shutdown,
 // PostgreSQL's connection-exception and operator-intervention classes) to
 // an apperr Unavailable error wrapping err, so they become 503 and not 500.
 // Other errors are returned unchanged. Repositories call it on every error
@@ -88,5 +90,5 @@ func isUnavailable(err error) bool {
 		return true
 	}
 	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
-		pgconn.Timeout(err)
+		pgconn.Timeout(err) || errors.Is(err, puddle.ErrClosedPool)
 }

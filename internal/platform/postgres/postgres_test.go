@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/puddle/v2"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
@@ -125,6 +126,7 @@ func TestTranslate(t *testing.T) {
 		{"unique violation stays", &pgconn.PgError{Code: "23505"}, apperr.Internal},
 		{"plain error stays", plain, apperr.Internal},
 		{"wrapped connect error", fmt.Errorf("query: %w", &pgconn.ConnectError{}), apperr.Unavailable},
+		{"closed pool", fmt.Errorf("acquire: %w", puddle.ErrClosedPool), apperr.Unavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
