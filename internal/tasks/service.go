@@ -91,6 +91,10 @@ func (s *Service) Update(ctx context.Context, a Actor, id int64, version int32, 
 		if err != nil {
 			return err
 		}
+		if before.Version == version && sameFields(before, in) {
+			t = before // nothing to change: no new version, no event
+			return nil
+		}
 		if t, err = repo.Update(ctx, a.UserID, id, version, in); err != nil {
 			return err
 		}
@@ -203,6 +207,11 @@ func changeEvent(before, after Task) (EventKind, map[string]any) {
 		changed = append(changed, "status")
 	}
 	return EventUpdated, map[string]any{"fields": changed}
+}
+
+// sameFields reports whether saving in would leave t as it is.
+func sameFields(t Task, in Input) bool {
+	return t.Title == in.Title && t.Notes == in.Notes && t.Status == in.Status && sameDate(t.DueDate, in.DueDate)
 }
 
 func sameDate(a, b *Date) bool {
