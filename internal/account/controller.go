@@ -85,7 +85,7 @@ func (c *Controller) create(w http.ResponseWriter, r *http.Request) error {
 			return httpx.Redirect(w, r, "/account")
 		}
 	}
-	if fields, ok := formErrors(err); ok {
+	if fields, ok := apperr.InvalidFields(err); ok {
 		return httpx.Render(w, r, http.StatusUnprocessableEntity, SignupPage(SignupForm{Email: in.Email, Errors: fields}))
 	}
 	return err
@@ -101,7 +101,7 @@ func (c *Controller) loginForm(w http.ResponseWriter, r *http.Request) error {
 func (c *Controller) login(w http.ResponseWriter, r *http.Request) error {
 	var in LoginInput
 	if err := httpx.DecodeForm(w, r, &in); err != nil {
-		if fields, ok := formErrors(err); ok {
+		if fields, ok := apperr.InvalidFields(err); ok {
 			return httpx.Render(w, r, http.StatusUnprocessableEntity, LoginPage(LoginForm{Email: in.Email, Next: localPath(in.Next), Errors: fields}))
 		}
 		return err
@@ -163,7 +163,7 @@ func (c *Controller) forgotForm(w http.ResponseWriter, r *http.Request) error {
 func (c *Controller) forgot(w http.ResponseWriter, r *http.Request) error {
 	var in ForgotInput
 	if err := httpx.DecodeForm(w, r, &in); err != nil {
-		if fields, ok := formErrors(err); ok {
+		if fields, ok := apperr.InvalidFields(err); ok {
 			return httpx.Render(w, r, http.StatusUnprocessableEntity, ForgotPage(ForgotForm{Email: in.Email, Errors: fields}))
 		}
 		return err
@@ -195,7 +195,7 @@ func (c *Controller) reset(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		err = c.svc.ResetPassword(r.Context(), token, in, middleware.ClientIPFrom(r))
 	}
-	if fields, ok := formErrors(err); ok {
+	if fields, ok := apperr.InvalidFields(err); ok {
 		return httpx.Render(w, r, http.StatusUnprocessableEntity, ResetPage(ResetForm{Token: token, Errors: fields}))
 	}
 	if err != nil {
@@ -222,13 +222,6 @@ func (c *Controller) flash(r *http.Request, msg string) {
 	c.sessions.Put(r.Context(), sessionFlash, msg)
 }
 
-// formErrors returns the field errors of an Invalid error.
-func formErrors(err error) (map[string]string, bool) {
-	if err == nil || apperr.KindOf(err) != apperr.Invalid {
-		return nil, false
-	}
-	return apperr.FieldsOf(err), true
-}
 
 // localPath returns next if it is a path on this site, else "": a sign-in
 // link must not send the user to another site (open redirect).

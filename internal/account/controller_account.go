@@ -3,6 +3,7 @@ package account
 import (
 	"net/http"
 
+	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
 	"github.com/groundwork-dev/groundwork/internal/platform/middleware"
 	"github.com/groundwork-dev/groundwork/internal/platform/session"
@@ -31,7 +32,7 @@ func (c *Controller) changePassword(w http.ResponseWriter, r *http.Request) erro
 	if err == nil {
 		err = c.svc.ChangePassword(ctx, mustUser(r), in, c.currentToken(r), middleware.ClientIPFrom(r))
 	}
-	if fields, ok := formErrors(err); ok {
+	if fields, ok := apperr.InvalidFields(err); ok {
 		return c.renderAccount(w, r, http.StatusUnprocessableEntity, fields)
 	}
 	if err != nil {

@@ -90,7 +90,7 @@ func (c *Controller) create(w http.ResponseWriter, r *http.Request) error {
 			return httpx.Render(w, r, http.StatusOK, Created(t, c.svc.Today()))
 		}
 	}
-	fields, ok := formErrors(err)
+	fields, ok := apperr.InvalidFields(err)
 	if !ok {
 		return err
 	}
@@ -166,7 +166,7 @@ func (c *Controller) update(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	status := http.StatusUnprocessableEntity
-	switch fields, ok := formErrors(err); {
+	switch fields, ok := apperr.InvalidFields(err); {
 	case ok:
 		v.Errors = fields
 	case errors.Is(err, ErrConflict):
@@ -268,10 +268,3 @@ func readOnly(a Actor, t Task) bool {
 	return t.UserID != a.UserID
 }
 
-// formErrors returns the field errors of an Invalid error.
-func formErrors(err error) (map[string]string, bool) {
-	if err == nil || apperr.KindOf(err) != apperr.Invalid {
-		return nil, false
-	}
-	return apperr.FieldsOf(err), true
-}

@@ -161,6 +161,15 @@ func FieldsOf(err error) map[string]string {
 	return nil
 }
 
+// InvalidFields returns the field errors of err when it is an Invalid
+// error (a form to re-render with 422), and false for any other error.
+func InvalidFields(err error) (map[string]string, bool) {
+	if err == nil || KindOf(err) != Invalid {
+		return nil, false
+	}
+	return FieldsOf(err), true
+}
+
 // RetryAfterOf returns the Retry-After hint of the first *Error in err's chain.
 func RetryAfterOf(err error) time.Duration {
 	if e, ok := errors.AsType[*Error](err); ok {

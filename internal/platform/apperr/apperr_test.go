@@ -234,3 +234,16 @@ func TestRetryAfterOf(t *testing.T) {
 		t.Errorf("RetryAfterOf(no hint) = %v, want 0", got)
 	}
 }
+
+func TestInvalidFields(t *testing.T) {
+	fields := map[string]string{"title": "Title is required."}
+	got, ok := apperr.InvalidFields(fmt.Errorf("wrapped: %w", apperr.Validation("fix it", fields)))
+	if !ok || got["title"] != "Title is required." {
+		t.Errorf("InvalidFields(validation error) = %v, %v", got, ok)
+	}
+	for _, err := range []error{nil, errors.New("boom"), apperr.New(apperr.NotFound, "gone"), apperr.New(apperr.Malformed, "bad json")} {
+		if got, ok := apperr.InvalidFields(err); ok || got != nil {
+			t.Errorf("InvalidFields(%v) = %v, %v; want nil, false", err, got, ok)
+		}
+	}
+}
