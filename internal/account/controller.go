@@ -222,7 +222,6 @@ func (c *Controller) flash(r *http.Request, msg string) {
 	c.sessions.Put(r.Context(), sessionFlash, msg)
 }
 
-
 // localPath returns next if it is a path on this site, else "": a sign-in
 // link must not send the user to another site (open redirect).
 func localPath(next string) string {

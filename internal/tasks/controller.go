@@ -267,4 +267,3 @@ func formVersion(r *http.Request) int32 {
 func readOnly(a Actor, t Task) bool {
 	return t.UserID != a.UserID
 }
-

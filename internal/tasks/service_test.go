@@ -123,18 +123,21 @@ func TestServiceUpdate(t *testing.T) {
 			t.Errorf("updated event data mismatch (-want +got):\n%s", diff)
 		}
 
-		// An update that changes nothing is still an update (version bump)
-		// with no changed fields.
+		// An update that changes nothing writes nothing: same version, no
+		// new event (so an idle "Save" cannot make other editors' forms stale).
 		same, err := svc.Update(ctx, me, task.ID, updated.Version, tasks.Input{Title: "b", Notes: "n", Status: tasks.StatusDoing})
 		if err != nil {
 			t.Fatalf("Update(unchanged): %v", err)
 		}
-		kind, data = lastEvent(t, pool, task.ID)
-		if kind != tasks.EventUpdated || same.Version != 3 {
-			t.Errorf("Update(unchanged): event %s %v, version %d", kind, data, same.Version)
+		if same.Version != updated.Version {
+			t.Errorf("Update(unchanged): version %d, want %d", same.Version, updated.Version)
 		}
-		if diff := cmp.Diff(map[string]any{"fields": []any{}}, data); diff != "" {
-			t.Errorf("unchanged update event data mismatch (-want +got):\n%s", diff)
+		if n := mustCount(t, pool, `SELECT count(*) FROM task_events WHERE task_id = $1`, task.ID); n != 2 {
+			t.Errorf("Update(unchanged) wrote an event: %d events, want 2 (created, updated)", n)
+		}
+		// A stale version is still a conflict, even with nothing to change.
+		if _, err := svc.Update(ctx, me, task.ID, 1, tasks.Input{Title: "b", Notes: "n", Status: tasks.StatusDoing}); !errors.Is(err, tasks.ErrConflict) {
+			t.Errorf("Update(unchanged, stale) = %v, want ErrConflict", err)
 		}
 	})
 

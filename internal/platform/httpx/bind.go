@@ -69,16 +69,7 @@ func setField(f reflect.Value, raw []string) string {
 }
 
 func setScalar(f reflect.Value, s string) string {
-	if u, ok := f.Addr().Interface().(encoding.TextUnmarshaler); ok {
-		if s == "" {
-			return ""
-		}
-		if err := u.UnmarshalText([]byte(s)); err != nil {
-			return "is not valid: " + err.Error() + "."
-		}
-		return ""
-	}
-	if f.Type() == timeType {
+	if f.Type() == timeType { // before TextUnmarshaler: forms send dates, not RFC 3339
 		if s == "" {
 			return ""
 		}
@@ -87,6 +78,15 @@ func setScalar(f reflect.Value, s string) string {
 			return "must be a date (YYYY-MM-DD)."
 		}
 		f.Set(reflect.ValueOf(t))
+		return ""
+	}
+	if u, ok := f.Addr().Interface().(encoding.TextUnmarshaler); ok {
+		if s == "" {
+			return ""
+		}
+		if err := u.UnmarshalText([]byte(s)); err != nil {
+			return "is not valid: " + err.Error() + "."
+		}
 		return ""
 	}
 	switch f.Kind() {

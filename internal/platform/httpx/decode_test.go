@@ -2,6 +2,7 @@ package httpx_test
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -406,5 +407,39 @@ func TestLabel(t *testing.T) {
 		if got := httpx.Label(in); got != want {
 			t.Errorf("Label(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// upper is a form field type with its own text decoding.
+type upper string
+
+func (u *upper) UnmarshalText(b []byte) error {
+	if strings.ContainsAny(string(b), "0123456789") {
+		return errors.New("no digits allowed")
+	}
+	*u = upper(strings.ToUpper(string(b)))
+	return nil
+}
+
+func TestDecodeFormTextUnmarshaler(t *testing.T) {
+	type input struct {
+		Code  upper  `form:"code"`
+		Maybe *upper `form:"maybe"`
+	}
+	decode := func(body string) (input, error) {
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		var in input
+		err := httpx.DecodeForm(httptest.NewRecorder(), req, &in)
+		return in, err
+	}
+	in, err := decode("code=abc")
+	if err != nil || in.Code != "ABC" || in.Maybe != nil {
+		t.Errorf("DecodeForm(code=abc) = %+v, %v", in, err)
+	}
+	_, err = decode("code=a1&maybe=b2")
+	fields := apperr.FieldsOf(err)
+	if apperr.KindOf(err) != apperr.Invalid || !strings.Contains(fields["code"], "no digits allowed") || fields["maybe"] == "" {
+		t.Errorf("DecodeForm(bad values) = %v, fields %v; want 422 naming both fields", err, fields)
 	}
 }
