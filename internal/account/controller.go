@@ -182,7 +182,6 @@ func (c *Controller) resetForm(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return ErrInvalidToken
 	}
-	w.Header().Set("Cache-Control", "no-store")
 	return httpx.Render(w, r, http.StatusOK, ResetPage(ResetForm{Token: token}))
 }
 

@@ -31,8 +31,8 @@ func mustUser(r *http.Request) User {
 // Authenticate loads the session's user, if any, into the request context
 // (UserFrom, and the layout's navigation), and moves a pending flash
 // message into the layout. A session whose user was signed out elsewhere
-// or disabled is destroyed. Responses to signed-in users are never cached.
-// It runs after the session manager's LoadAndSave.
+// or disabled is destroyed. It runs after the session manager's
+// LoadAndSave (and middleware.NoStore, so personal pages are never cached).
 func (c *Controller) Authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -48,7 +48,6 @@ func (c *Controller) Authenticate(next http.Handler) http.Handler {
 				httpx.Error(w, r, err)
 				return
 			default:
-				w.Header().Set("Cache-Control", "no-store")
 				ctx = context.WithValue(ctx, userKey{}, u)
 				ctx = layout.WithUser(ctx, layout.User{Email: u.Email, IsAdmin: u.IsAdmin()})
 			}

@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -179,8 +180,12 @@ func TestSignupLoginLogout(t *testing.T) {
 		t.Errorf("API-style request without a session = %d %s, want 401 problem+json", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 
-	if resp := b.login("alice@example.com", alicePassword); resp.StatusCode != http.StatusSeeOther {
+	resp = b.login("alice@example.com", alicePassword)
+	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login = %d", resp.StatusCode)
+	}
+	if cc := resp.Header.Values("Cache-Control"); len(resp.Header.Values("Set-Cookie")) == 0 || !slices.Contains(cc, "no-store") {
+		t.Errorf("the response that sets the session cookie has Cache-Control %q, want no-store (T7)", cc)
 	}
 	if !b.signedIn() {
 		t.Error("not signed in after login")

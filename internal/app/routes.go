@@ -79,7 +79,7 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 
 	// Pages: session → authentication → authorization → handler.
 	r.Group(func(r chi.Router) {
-		r.Use(d.sessions.LoadAndSave, d.account.Authenticate)
+		r.Use(middleware.NoStore, d.sessions.LoadAndSave, d.account.Authenticate)
 		r.Group(d.home.Routes)
 		r.Group(func(r chi.Router) {
 			r.Use(perClientIP(d.cfg.AuthRateLimit, time.Minute))
@@ -97,7 +97,7 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/openapi.json", tasks.OpenAPI)
 		r.Group(func(r chi.Router) {
-			r.Use(d.sessions.LoadAndSave, d.account.Authenticate, account.RequireUser)
+			r.Use(middleware.NoStore, d.sessions.LoadAndSave, d.account.Authenticate, account.RequireUser)
 			r.Route("/tasks", d.tasks.APIRoutes)
 		})
 	})

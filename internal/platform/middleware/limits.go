@@ -34,3 +34,13 @@ func CORS(origins []string) func(http.Handler) http.Handler {
 	})
 	return c.Handler
 }
+
+// NoStore marks every response as not to be stored by any cache. It wraps
+// the routes that carry a session: their responses are personal, and one
+// that sets the session cookie must never be cached.
+func NoStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
