@@ -16,11 +16,8 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/session"
 )
 
-// Session keys.
-const (
-	sessionUserID = "user_id"
-	sessionFlash  = "flash"
-)
+// sessionUserID is the session key of the signed-in user's ID.
+const sessionUserID = "user_id"
 
 // Controller serves the account pages and provides the authentication
 // middleware (middleware.go).
@@ -218,7 +215,7 @@ func (c *Controller) verifyEmail(w http.ResponseWriter, r *http.Request) error {
 
 // flash stores a message shown as a toast on the next page.
 func (c *Controller) flash(r *http.Request, msg string) {
-	c.sessions.Put(r.Context(), sessionFlash, msg)
+	session.PutFlash(r.Context(), c.sessions, msg)
 }
 
 // localPath returns next if it is a path on this site, else "": a sign-in

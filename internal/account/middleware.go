@@ -8,6 +8,7 @@ import (
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/internal/platform/session"
 	"github.com/groundwork-dev/groundwork/web/layout"
 )
 
@@ -36,7 +37,7 @@ func mustUser(r *http.Request) User {
 func (c *Controller) Authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		if msg := c.sessions.PopString(ctx, sessionFlash); msg != "" {
+		if msg := session.PopFlash(ctx, c.sessions); msg != "" {
 			ctx = layout.WithFlashes(ctx, []layout.Flash{{Variant: "success", Message: msg}})
 		}
 		if id := c.sessions.GetInt64(ctx, sessionUserID); id != 0 {

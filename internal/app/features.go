@@ -43,7 +43,7 @@ func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, mailer
 	return features{
 		home:     home.NewController(home.NewService(home.NewRepository(pool), cfg.Env, Version())),
 		account:  account.NewController(accounts, sessions),
-		tasks:    tasks.NewController(tasks.NewService(pool, time.Now)),
+		tasks:    tasks.NewController(tasks.NewService(pool, time.Now), sessions),
 		accounts: accounts,
 		sessions: sessions,
 	}

@@ -381,6 +381,14 @@ func TestTasksChangeStatus(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/tasks" {
 		t.Errorf("plain POST %s = %d → %q, want 303 → /tasks", path, resp.StatusCode, resp.Header.Get("Location"))
 	}
+	// Without htmx the confirmation comes as a toast on the next page, once.
+	_, body = b.get("/tasks")
+	if toast := mustDoc(t, body).Find(`#toasts [data-testid="toast"]`).Text(); !strings.Contains(toast, "Status changed.") {
+		t.Errorf("after a plain status change the list shows toast %q, want \"Status changed.\"", toast)
+	}
+	if _, body = b.get("/tasks"); mustDoc(t, body).Find(`#toasts [data-testid="toast"]`).Length() != 0 {
+		t.Error("the toast showed twice")
+	}
 	if resp, _ = b.post(path, url.Values{"status": {"someday"}}, asHTMX...); resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("unknown status = %d, want 422", resp.StatusCode)
 	}

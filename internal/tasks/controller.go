@@ -5,23 +5,26 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/internal/platform/session"
 )
 
 // Controller serves the task pages and their htmx fragments
 // (controller.go) and the JSON API (controller_api.go), both over one
 // Service.
 type Controller struct {
-	svc *Service
+	svc      *Service
+	sessions *scs.SessionManager // for the toast after a plain form's redirect
 }
 
 // NewController returns a Controller.
-func NewController(svc *Service) *Controller {
-	return &Controller{svc: svc}
+func NewController(svc *Service, sessions *scs.SessionManager) *Controller {
+	return &Controller{svc: svc, sessions: sessions}
 }
 
 // Routes registers the HTML routes under /tasks; mount them behind
@@ -85,6 +88,7 @@ func (c *Controller) create(w http.ResponseWriter, r *http.Request) error {
 		var t Task
 		if t, err = c.svc.Create(r.Context(), actor(r), in); err == nil {
 			if !httpx.IsHTMX(r) {
+				session.PutFlash(r.Context(), c.sessions, "Task added.")
 				return httpx.Redirect(w, r, TasksURL())
 			}
 			return httpx.Render(w, r, http.StatusOK, Created(t, c.svc.Today()))
@@ -162,6 +166,7 @@ func (c *Controller) update(w http.ResponseWriter, r *http.Request) error {
 	v := EditView{ID: id, Version: formVersion(r), Input: in}
 	if err == nil {
 		if _, err = c.svc.Update(r.Context(), actor(r), id, v.Version, in); err == nil {
+			session.PutFlash(r.Context(), c.sessions, "Task saved.")
 			return httpx.Redirect(w, r, TaskURL(id))
 		}
 	}
@@ -200,6 +205,7 @@ func (c *Controller) changeStatus(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if !httpx.IsHTMX(r) {
+		session.PutFlash(r.Context(), c.sessions, "Status changed.")
 		return httpx.Redirect(w, r, TasksURL())
 	}
 	return httpx.Render(w, r, http.StatusOK, Row(t, c.svc.Today()))
@@ -218,6 +224,7 @@ func (c *Controller) delete(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !httpx.IsHTMX(r) {
+		session.PutFlash(r.Context(), c.sessions, "Task deleted.")
 		return httpx.Redirect(w, r, TasksURL())
 	}
 	return httpx.Render(w, r, http.StatusOK, Deleted())

@@ -96,7 +96,8 @@ type Input struct {
 	DueDate *Date  `form:"due_date" json:"due_date"`
 }
 
-// Validate checks the rules; it returns field → message.
+// Validate normalizes the input (trims the title, defaults the status to
+// todo) and checks the rules; it returns field → message.
 func (in *Input) Validate() map[string]string {
 	problems := map[string]string{}
 	in.Title = strings.TrimSpace(in.Title)
