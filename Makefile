@@ -317,7 +317,7 @@ test: assets ## run every test (throwaway PostgreSQL + Chromium); TESTFLAGS='-ru
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(TESTFLAGS) ./...
 
 screenshots: ## refresh docs/screenshots/*.png (light and dark) from the browser tests
-	@$(MAKE) test TESTFLAGS='-run=^TestBrowserHomePage$$' SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots
+	@$(MAKE) test TESTFLAGS=-run=TestBrowser SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots
 
 test-db-smoke: ## start and stop the throwaway test PostgreSQL (checks the test setup)
 	@eval "$$SH_LIB"

@@ -349,6 +349,10 @@ func TestBrowserTasks(t *testing.T) {
 		t.Errorf("the form still shows %d errors after a successful create", n)
 	}
 
+	if os.Getenv("SCREENSHOTS_DIR") != "" {
+		saveScreenshot(t, ctx, "tasks")
+	}
+
 	// Change the status in the row (a fragment swap).
 	step("mark done",
 		chromedp.Click(css(`[data-testid="task-row"] [data-testid="task-status"] button[value="done"]`)),
