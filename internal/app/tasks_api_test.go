@@ -544,6 +544,18 @@ func TestTasksAPIFilterAndSearch(t *testing.T) {
 			}
 		})
 	}
+
+	// Everyone's tasks: an admin reads them all; anyone else is refused.
+	admin := api.admin(t, "admin@example.com")
+	if page := admin.list(t, "all=true&q=milk"); len(page.Items) != 3 {
+		t.Errorf("admin GET ?all=true&q=milk = %d tasks, want 3 (Alice's two and Bob's)", len(page.Items))
+	}
+	if page := admin.list(t, "q=milk"); len(page.Items) != 0 {
+		t.Errorf("admin GET ?q=milk (own tasks) = %d tasks, want 0", len(page.Items))
+	}
+	if resp, _ := alice.call(t, http.MethodGet, "/api/v1/tasks?all=true", nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("non-admin GET ?all=true = %d, want 403", resp.StatusCode)
+	}
 }
 
 // TestTasksAPIErrors sends every kind of bad request and checks the status

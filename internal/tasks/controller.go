@@ -233,12 +233,13 @@ func (c *Controller) delete(w http.ResponseWriter, r *http.Request) error {
 // indexView reads the list's query parameters and loads that page.
 func (c *Controller) indexView(r *http.Request) (IndexView, error) {
 	q := r.URL.Query()
-	p := ListParams{Status: Status(q.Get("status")), Query: q.Get("q"), Cursor: q.Get("cursor")}
-	page, err := c.svc.List(r.Context(), actor(r), p)
+	p := ListParams{Status: Status(q.Get("status")), Query: q.Get("q"), Cursor: q.Get("cursor"), Everyone: q.Get("all") == "1"}
+	a := actor(r)
+	page, err := c.svc.List(r.Context(), a, p)
 	if err != nil {
 		return IndexView{}, err
 	}
-	return IndexView{Params: p, Page: page, Today: c.svc.Today()}, nil
+	return IndexView{Params: p, Page: page, Today: c.svc.Today(), Viewer: a}, nil
 }
 
 // actor returns who makes the request. Task routes are mounted behind

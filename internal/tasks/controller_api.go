@@ -105,7 +105,7 @@ func (c *Controller) apiDelete(w http.ResponseWriter, r *http.Request) error {
 // limit that is not a number is refused, and so is an explicit limit=0,
 // because 0 is how ListParams says "the default".
 func apiListParams(q url.Values) (ListParams, error) {
-	p := ListParams{Status: Status(q.Get("status")), Query: q.Get("q"), Cursor: q.Get("cursor")}
+	p := ListParams{Status: Status(q.Get("status")), Query: q.Get("q"), Cursor: q.Get("cursor"), Everyone: q.Get("all") == "true"}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n == 0 {

@@ -82,6 +82,7 @@ var (
 	ErrNotFound = apperr.New(apperr.NotFound, "Task not found.")
 	ErrConflict = apperr.New(apperr.Conflict, "This task was changed by someone else since you opened it. Reload to see the latest version, then make your change again.")
 	ErrReadOnly = apperr.New(apperr.Forbidden, "Administrators can read everyone's tasks but change only their own.")
+	ErrNotAdmin = apperr.New(apperr.Forbidden, "Only administrators can list everyone's tasks.")
 	// ErrBadCursor is a pagination cursor that was not made by this server.
 	ErrBadCursor = apperr.Validation("The request has invalid parameters.", map[string]string{"cursor": "Cursor is not valid; start again from the first page."})
 )
@@ -159,6 +160,8 @@ type ListParams struct {
 	Query  string // words to find in title or notes; "" for all
 	Limit  int    // 1–100
 	Cursor string // from the previous page's NextCursor; "" for the first page
+	// Everyone lists every user's tasks (read-only): admins only.
+	Everyone bool
 }
 
 // DefaultLimit and MaxLimit bound a page.

@@ -49,7 +49,24 @@ func dueArg(d *Date) any {
 	return time.Time(*d)
 }
 
-// List returns a page of userID's tasks, newest first, in one query: the
+// listFilter is the WHERE clause after the owner condition, shared by the
+// two list queries; $1 is the owner.
+const listFilter = `
+  AND ($2 = '' OR status = $2)
+  AND ($3 = '' OR search @@ websearch_to_tsquery('simple', $3))
+  AND ($4::timestamptz IS NULL OR (created_at, id) < ($4, $5))
+ORDER BY created_at DESC, id DESC
+LIMIT $6`
+
+// Two texts rather than "$1 = 0 OR user_id = $1", so the per-user query
+// keeps a plan that uses the (user_id, created_at, id) index.
+const (
+	listOwn      = `SELECT ` + taskColumns + ` FROM tasks WHERE user_id = $1` + listFilter
+	listEveryone = `SELECT ` + taskColumns + ` FROM tasks WHERE $1::bigint = 0` + listFilter
+)
+
+// List returns a page of userID's tasks (everyone's when userID is 0, for
+// admins), newest first, in one query: the
 // keyset cursor continues after the last row of the previous page, and one
 // row more than the limit tells whether there is a next page. p must be
 // normalized.
@@ -63,15 +80,11 @@ func (r *Repository) List(ctx context.Context, userID int64, p ListParams) (Page
 	if c != nil {
 		afterTime, afterID = &c.CreatedAt, c.ID
 	}
-	rows, err := r.db.Query(ctx, `
-SELECT `+taskColumns+`
-FROM tasks
-WHERE user_id = $1
-  AND ($2 = '' OR status = $2)
-  AND ($3 = '' OR search @@ websearch_to_tsquery('simple', $3))
-  AND ($4::timestamptz IS NULL OR (created_at, id) < ($4, $5))
-ORDER BY created_at DESC, id DESC
-LIMIT $6`, userID, string(p.Status), p.Query, afterTime, afterID, p.Limit+1)
+	query := listOwn
+	if userID == 0 {
+		query = listEveryone
+	}
+	rows, err := r.db.Query(ctx, query, userID, string(p.Status), p.Query, afterTime, afterID, p.Limit+1)
 	if err != nil {
 		return Page{}, fmt.Errorf("tasks repository: list: %w", postgres.Translate(err))
 	}

@@ -37,13 +37,21 @@ func NewService(pool *pgxpool.Pool, now func() time.Time) *Service {
 // Today is the current date, for due-date badges.
 func (s *Service) Today() Date { return NewDate(s.now()) }
 
-// List returns a page of the actor's tasks. Invalid params are an Invalid
-// error with field messages.
+// List returns a page of the actor's tasks, or of everyone's when
+// p.Everyone is set and the actor is an admin (ErrNotAdmin otherwise).
+// Invalid params are an Invalid error with field messages.
 func (s *Service) List(ctx context.Context, a Actor, p ListParams) (Page, error) {
 	if problems := p.Normalize(); len(problems) > 0 {
 		return Page{}, apperr.Validation("The request has invalid parameters.", problems)
 	}
-	return s.repo.List(ctx, a.UserID, p)
+	owner := a.UserID
+	if p.Everyone {
+		if !a.Admin {
+			return Page{}, ErrNotAdmin
+		}
+		owner = 0
+	}
+	return s.repo.List(ctx, owner, p)
 }
 
 // Get returns a task of the actor (any task for an admin), or ErrNotFound.

@@ -526,6 +526,21 @@ func TestServiceList(t *testing.T) {
 		t.Errorf("List(zero params) = %d items, %v; want 3", len(all.Items), err)
 	}
 
+	// Everyone's tasks: admins only.
+	admin := tasks.Actor{UserID: mustCreateUser(t, pool), Admin: true}
+	if _, err := svc.Create(ctx, admin, tasks.Input{Title: "admin's own"}); err != nil {
+		t.Fatal(err)
+	}
+	if own, err := svc.List(ctx, admin, tasks.ListParams{}); err != nil || len(own.Items) != 1 {
+		t.Errorf("admin's own list = %d items, %v; want 1", len(own.Items), err)
+	}
+	if everyone, err := svc.List(ctx, admin, tasks.ListParams{Everyone: true}); err != nil || len(everyone.Items) != 4 {
+		t.Errorf("admin's list of everyone = %d items, %v; want 4", len(everyone.Items), err)
+	}
+	if _, err := svc.List(ctx, me, tasks.ListParams{Everyone: true}); !errors.Is(err, tasks.ErrNotAdmin) {
+		t.Errorf("non-admin listing everyone = %v, want ErrNotAdmin", err)
+	}
+
 	tests := []struct {
 		name   string
 		p      tasks.ListParams
