@@ -594,6 +594,7 @@ func TestTasksAPIErrors(t *testing.T) {
 		{name: "malformed JSON", as: alice, method: "POST", path: list, contentType: jsonType, body: `{"title":`, want: 400},
 		{name: "not an object", as: alice, method: "POST", path: list, contentType: jsonType, body: `["title"]`, want: 400},
 		{name: "wrong type", as: alice, method: "POST", path: list, contentType: jsonType, body: `{"title":42}`, want: 400},
+		{name: "due date not a date", as: alice, method: "POST", path: list, contentType: jsonType, body: `{"title":"x","due_date":"31/12/2026"}`, want: 400},
 		{name: "unknown field role", as: alice, method: "POST", path: list, contentType: jsonType, body: `{"title":"x","role":"admin"}`, want: 400},
 		{name: "unknown field user_id", as: alice, method: "POST", path: list, contentType: jsonType, body: `{"title":"x","user_id":1}`, want: 400},
 		{name: "trailing object", as: alice, method: "POST", path: list, contentType: jsonType, body: `{"title":"x"}{"title":"y"}`, want: 400},

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -248,6 +249,16 @@ func (d Date) String() string { return time.Time(d).Format(DateLayout) }
 
 // MarshalText writes the date as 2006-01-02.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalJSON reads a "2006-01-02" string. A bad one is reported as a
+// type error, which names the field (httpx answers 400 saying which).
+func (d *Date) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil || d.UnmarshalText([]byte(s)) != nil {
+		return &json.UnmarshalTypeError{Value: "string " + string(b), Type: reflect.TypeFor[Date]()}
+	}
+	return nil
+}
 
 // UnmarshalText reads a 2006-01-02 date.
 func (d *Date) UnmarshalText(b []byte) error {

@@ -1,12 +1,14 @@
 package httpx
 
 import (
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
@@ -63,6 +65,9 @@ func jsonError(err error) error {
 		return apperr.Wrap(err, apperr.Malformed, fmt.Sprintf("The request body is not valid JSON (at byte %d).", syntaxErr.Offset))
 	}
 	if typeErr, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		if typeErr.Field != "" && decodesItself(typeErr.Type) {
+			return apperr.Wrap(err, apperr.Malformed, fmt.Sprintf("Field %q is not in the expected format.", typeErr.Field))
+		}
 		if typeErr.Field != "" {
 			return apperr.Wrap(err, apperr.Malformed, fmt.Sprintf("Field %q must be of type %s.", typeErr.Field, jsonTypeName(typeErr.Type.Kind().String())))
 		}
@@ -80,6 +85,16 @@ func jsonError(err error) error {
 	default:
 		return apperr.Wrap(err, apperr.Malformed, "The request body is not valid JSON.")
 	}
+}
+
+// decodesItself reports whether t has its own JSON or text decoding (a
+// date, say), whose errors are about format rather than JSON type.
+func decodesItself(t reflect.Type) bool {
+	if t == nil {
+		return false
+	}
+	p := reflect.PointerTo(t)
+	return p.Implements(reflect.TypeFor[json.Unmarshaler]()) || p.Implements(reflect.TypeFor[encoding.TextUnmarshaler]())
 }
 
 func jsonTypeName(goKind string) string {

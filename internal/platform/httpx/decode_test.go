@@ -2,12 +2,14 @@ package httpx_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -441,5 +443,28 @@ func TestDecodeFormTextUnmarshaler(t *testing.T) {
 	fields := apperr.FieldsOf(err)
 	if apperr.KindOf(err) != apperr.Invalid || !strings.Contains(fields["code"], "no digits allowed") || fields["maybe"] == "" {
 		t.Errorf("DecodeForm(bad values) = %v, fields %v; want 422 naming both fields", err, fields)
+	}
+}
+
+// day decodes itself from JSON, like a date type would.
+type day struct{ n int }
+
+func (d *day) UnmarshalJSON(b []byte) error {
+	if string(b) != `"monday"` {
+		return &json.UnmarshalTypeError{Value: "string", Type: reflect.TypeFor[day]()}
+	}
+	d.n = 1
+	return nil
+}
+
+func TestDecodeJSONFormatErrorNamesTheField(t *testing.T) {
+	var in struct {
+		Start day `json:"start"`
+	}
+	req := httptest.NewRequest(http.MethodPost, "/api/x", strings.NewReader(`{"start":"someday"}`))
+	req.Header.Set("Content-Type", "application/json")
+	err := httpx.DecodeJSON(httptest.NewRecorder(), req, &in)
+	if apperr.KindOf(err) != apperr.Malformed || apperr.SafeMessage(err) != `Field "start" is not in the expected format.` {
+		t.Errorf("DecodeJSON(bad start) = %v (%q), want 400 naming the field", err, apperr.SafeMessage(err))
 	}
 }
