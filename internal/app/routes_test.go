@@ -323,3 +323,42 @@ func TestCORS(t *testing.T) {
 		t.Errorf("cross-site POST from the allowed origin = %d, ACAO %q", resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"))
 	}
 }
+
+// TestSecurityHeadersOnErrorResponses completes T1 with the response
+// classes the end-to-end test cannot provoke: 413, 415, 429, 500 and 405,
+// as pages and as problem+json.
+func TestSecurityHeadersOnErrorResponses(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.AuthRateLimit = 1
+	srv := httptest.NewServer(newTestRouter(t, cfg, io.Discard))
+	defer srv.Close()
+	big := strings.Repeat("a", httpx.MaxBodyBytes+1)
+	tests := []struct {
+		name         string
+		method, path string
+		body, ctype  string
+		want         int
+	}{
+		{"413 problem", "POST", "/api/test/json", `{"title":"` + big + `"}`, "application/json", 413},
+		{"413 page", "POST", "/test/form", "title=" + big, "application/x-www-form-urlencoded", 413},
+		{"415", "POST", "/api/test/json", "{}", "text/plain", 415},
+		{"500 page", "GET", "/test/panic", "", "", 500},
+		{"405", "DELETE", "/health", "", "", 405},
+		{"429 first", "GET", "/login", "", "", 200},
+		{"429", "GET", "/login", "", "", 429},
+	}
+	for _, tt := range tests {
+		resp, _ := do(t, tt.method, srv.URL+tt.path, strings.NewReader(tt.body), "Content-Type", tt.ctype)
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s: status %d, want %d", tt.name, resp.StatusCode, tt.want)
+		}
+		h := resp.Header
+		if !strings.Contains(h.Get("Content-Security-Policy"), "default-src 'none'") || h.Get("X-Content-Type-Options") != "nosniff" ||
+			h.Get("X-Frame-Options") != "DENY" || h.Get("Referrer-Policy") == "" || h.Get("X-Request-ID") == "" {
+			t.Errorf("%s: security headers missing: %v", tt.name, h)
+		}
+		if ct := h.Get("Content-Type"); tt.want >= 400 && !strings.Contains(ct, "charset=utf-8") && ct != "application/problem+json" {
+			t.Errorf("%s: Content-Type %q", tt.name, ct)
+		}
+	}
+}
