@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"bytes"
 	"encoding"
 	"encoding/json"
 	"errors"
@@ -21,25 +22,81 @@ const MaxBodyBytes = 1 << 20
 //
 // It returns an *apperr.Error of kind UnsupportedMedia (415) when the
 // Content-Type is not JSON, TooLarge (413) over MaxBodyBytes, Malformed
-// (400) for invalid JSON, wrong types, unknown fields, an empty body or
-// trailing data, and Invalid (422, with field errors) when validation fails.
+// (400) for invalid JSON, wrong types, unknown fields, a field given twice,
+// an empty body or trailing data, and Invalid (422, with field errors) when
+// validation fails.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if !isJSONContentType(r.Header.Get("Content-Type")) {
 		return apperr.New(apperr.UnsupportedMedia, "The request body must be JSON (Content-Type: application/json).")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	// The body is read whole (at most MaxBodyBytes) so that it can also be
+	// checked for duplicate keys, which encoding/json silently accepts.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		return jsonError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return jsonError(err)
 	}
 	// A second value, or garbage after the first, is an error: a body is one object.
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		if tooLarge(err) {
-			return jsonError(err)
-		}
 		return apperr.Wrap(err, apperr.Malformed, "The request body must contain a single JSON value.")
 	}
+	if key, ok := duplicateKey(body); ok {
+		// {"title":"a","title":"b"} would otherwise mean whatever the last one says.
+		return apperr.New(apperr.Malformed, fmt.Sprintf("The request body has the field %q twice.", key))
+	}
 	return Validate(dst)
+}
+
+// duplicateKey reports the first key that appears twice in one object of
+// data, which must be valid JSON.
+func duplicateKey(data []byte) (string, bool) {
+	type frame struct {
+		keys      map[string]bool // nil for an array
+		expectKey bool
+	}
+	var stack []*frame
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false // io.EOF: done; anything else was reported by Decode
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			f := &frame{}
+			if tok == json.Delim('{') {
+				f.keys, f.expectKey = map[string]bool{}, true
+			}
+			stack = append(stack, f)
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			if len(stack) > 0 && stack[len(stack)-1].keys != nil {
+				stack[len(stack)-1].expectKey = true // the object value ended
+			}
+			continue
+		}
+		switch {
+		case top == nil || top.keys == nil: // a scalar at the top or in an array
+		case top.expectKey:
+			key := tok.(string)
+			if top.keys[key] {
+				return key, true
+			}
+			top.keys[key], top.expectKey = true, false
+		default:
+			top.expectKey = true // a scalar value ended
+		}
+	}
 }
 
 func isJSONContentType(ct string) bool {

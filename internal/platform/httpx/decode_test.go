@@ -468,3 +468,36 @@ func TestDecodeJSONFormatErrorNamesTheField(t *testing.T) {
 		t.Errorf("DecodeJSON(bad start) = %v (%q), want 400 naming the field", err, apperr.SafeMessage(err))
 	}
 }
+
+func TestDecodeJSONDuplicateKeys(t *testing.T) {
+	type inner struct {
+		A string `json:"a"`
+		B string `json:"b"`
+	}
+	var in struct {
+		Title string  `json:"title"`
+		Inner inner   `json:"inner"`
+		List  []inner `json:"list"`
+	}
+	for body, want := range map[string]string{
+		`{"title":"a","title":"b"}`:                                     "title",
+		`{"inner":{"a":"1","a":"2"}}`:                                   "a",
+		`{"list":[{"a":"1"},{"a":"2","b":"x","b":"y"}]}`:                "b",
+		`{"inner":{"a":"1"},"title":"t","inner":{"a":"2"}}`:             "inner",
+		`{"title":"x","inner":{"a":"1","b":"2"},"list":[{"a":"1"},{}]}`: "",
+		`{"list":[{"a":"1"},{"a":"1"}],"inner":{"a":"1"}}`:              "",
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/api/x", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		err := httpx.DecodeJSON(httptest.NewRecorder(), req, &in)
+		if want == "" {
+			if err != nil {
+				t.Errorf("DecodeJSON(%s) = %v, want nil (no key repeats within one object)", body, err)
+			}
+			continue
+		}
+		if apperr.KindOf(err) != apperr.Malformed || !strings.Contains(apperr.SafeMessage(err), `"`+want+`"`) {
+			t.Errorf("DecodeJSON(%s) = %v, want 400 naming %q", body, err, want)
+		}
+	}
+}

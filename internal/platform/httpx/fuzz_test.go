@@ -50,7 +50,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		`{"title":"a","count":1e400}`,
 		`{"title":"a","count":-1}`,
 		`{"title":"a","due":"yesterday"}`,
-		`{"title":"a","title":"b"}`,
+		`{"title":"a","title":"b"}`, // duplicate keys: 400
 		`{"title":"","title":"b"}`,
 		"{\"title\":\"\xff\xfe\"}",
 		"{\xff}",
