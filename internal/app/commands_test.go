@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -160,5 +161,29 @@ func TestUserCreateCommand(t *testing.T) {
 		if _, err := runWithInput(tt.stdin, tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("user %v with stdin %q = %v, want an error mentioning %q", tt.args, tt.stdin, err, tt.want)
 		}
+	}
+}
+
+// TestServeFailsFastWhenTheAddressIsTaken: a listener that cannot start
+// ends the program with an error; background work must not keep it alive.
+func TestServeFailsFastWhenTheAddressIsTaken(t *testing.T) {
+	t.Parallel()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	env := testEnv(t)
+	env["HTTP_ADDR"] = taken.Addr().String()
+	env["MIGRATE_ON_START"] = "true"
+	done := make(chan error, 1)
+	go func() { _, err := run(t, env, "serve"); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "listen on") {
+			t.Errorf("serve on a taken address = %v, want a listen error", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve on a taken address did not return")
 	}
 }

@@ -57,11 +57,15 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 	}
 	defer migrator.Close()
 
+	// Background work stops when the server does, whatever the reason
+	// (a signal, or a listener that failed to start).
 	var background sync.WaitGroup
-	if cfg.MigrateOnStartOrDefault() {
-		background.Go(func() { migrateWhenReachable(ctx, migrator, log) })
-	}
+	bgCtx, stopBackground := context.WithCancel(ctx)
 	defer background.Wait()
+	defer stopBackground()
+	if cfg.MigrateOnStartOrDefault() {
+		background.Go(func() { migrateWhenReachable(bgCtx, migrator, log) })
+	}
 
 	checker := health.New(pool, migrator, log)
 	mailer, err := newMailer(cfg, log)
@@ -70,7 +74,7 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 	}
 	f := newFeatures(cfg, pool, password.NewHasher(password.DefaultParams, 2*runtime.GOMAXPROCS(0)), mailer)
 	defer f.accounts.Wait() // mail still being handed over
-	background.Go(func() { purgeEvery(ctx, 5*time.Minute, log, session.NewStore(pool), f.accounts) })
+	background.Go(func() { purgeEvery(bgCtx, 5*time.Minute, log, session.NewStore(pool), f.accounts) })
 
 	// streams is closed when shutdown begins, ending long-lived responses
 	// (live reload now, SSE later) that Shutdown would otherwise wait for.
