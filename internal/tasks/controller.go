@@ -117,11 +117,7 @@ func (c *Controller) show(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := actor(r)
-	t, err := c.svc.Get(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
-	events, err := c.svc.Events(r.Context(), a, id, 20)
+	t, events, err := c.svc.WithEvents(r.Context(), a, id, 20)
 	if err != nil {
 		return err
 	}

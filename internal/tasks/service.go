@@ -59,12 +59,18 @@ func (s *Service) Get(ctx context.Context, a Actor, id int64) (Task, error) {
 	return s.repo.Get(ctx, ownerScope(a), id)
 }
 
-// Events returns the recent history of a task the actor may read.
-func (s *Service) Events(ctx context.Context, a Actor, id int64, limit int) ([]Event, error) {
-	if _, err := s.Get(ctx, a, id); err != nil {
-		return nil, err
+// WithEvents returns a task the actor may read (any task for an admin)
+// and its newest limit events, or ErrNotFound.
+func (s *Service) WithEvents(ctx context.Context, a Actor, id int64, limit int) (Task, []Event, error) {
+	t, err := s.Get(ctx, a, id)
+	if err != nil {
+		return Task{}, nil, err
 	}
-	return s.repo.Events(ctx, id, limit)
+	events, err := s.repo.Events(ctx, id, limit)
+	if err != nil {
+		return Task{}, nil, err
+	}
+	return t, events, nil
 }
 
 // Create adds a task for the actor and records a "created" event. It

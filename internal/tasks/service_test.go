@@ -320,7 +320,7 @@ func TestServiceDelete(t *testing.T) {
 	if err := svc.Delete(ctx, me, task.ID); !errors.Is(err, tasks.ErrNotFound) {
 		t.Errorf("Delete(deleted) error = %v, want ErrNotFound", err)
 	}
-	if _, err := svc.Events(ctx, me, task.ID, 10); !errors.Is(err, tasks.ErrNotFound) {
+	if _, _, err := svc.WithEvents(ctx, me, task.ID, 10); !errors.Is(err, tasks.ErrNotFound) {
 		t.Errorf("Events(deleted) error = %v, want ErrNotFound", err)
 	}
 	if n := mustCount(t, pool, `SELECT count(*) FROM task_events WHERE task_id = $1`, task.ID); n != 2 {
@@ -434,7 +434,7 @@ func TestServiceAccess(t *testing.T) {
 		if _, err := svc.Get(ctx, bob, alicesTask.ID); !errors.Is(err, tasks.ErrNotFound) {
 			t.Errorf("Get(bob, alice's task) error = %v, want ErrNotFound", err)
 		}
-		if _, err := svc.Events(ctx, bob, alicesTask.ID, 10); !errors.Is(err, tasks.ErrNotFound) {
+		if _, _, err := svc.WithEvents(ctx, bob, alicesTask.ID, 10); !errors.Is(err, tasks.ErrNotFound) {
 			t.Errorf("Events(bob, alice's task) error = %v, want ErrNotFound", err)
 		}
 		for _, w := range writes {
@@ -453,7 +453,7 @@ func TestServiceAccess(t *testing.T) {
 		if err != nil || got.ID != alicesTask.ID || got.UserID != alice.UserID {
 			t.Errorf("Get(admin, alice's task) = %+v, %v; want alice's task", got, err)
 		}
-		events, err := svc.Events(ctx, admin, alicesTask.ID, 10)
+		_, events, err := svc.WithEvents(ctx, admin, alicesTask.ID, 10)
 		if err != nil || len(events) != 1 || events[0].Kind != tasks.EventCreated {
 			t.Errorf("Events(admin, alice's task) = %+v, %v; want the created event", events, err)
 		}
@@ -637,7 +637,7 @@ func unavailableCalls(ctx context.Context, svc *tasks.Service, me tasks.Actor, i
 	}{
 		{"List", func() error { _, err := svc.List(ctx, me, tasks.ListParams{}); return err }},
 		{"Get", func() error { _, err := svc.Get(ctx, me, id); return err }},
-		{"Events", func() error { _, err := svc.Events(ctx, me, id, 10); return err }},
+		{"WithEvents", func() error { _, _, err := svc.WithEvents(ctx, me, id, 10); return err }},
 		{"Create", func() error { _, err := svc.Create(ctx, me, tasks.Input{Title: "t"}); return err }},
 		{"Update", func() error { _, err := svc.Update(ctx, me, id, 1, tasks.Input{Title: "u"}); return err }},
 		{"Patch", func() error { _, err := svc.Patch(ctx, me, id, tasks.Patch{Version: 1}); return err }},

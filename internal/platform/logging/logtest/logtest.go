@@ -65,21 +65,20 @@ func (b *Buffer) Lines(t testing.TB) []map[string]any {
 // WithMsg returns the lines whose "msg" is msg.
 func (b *Buffer) WithMsg(t testing.TB, msg string) []map[string]any {
 	t.Helper()
-	var out []map[string]any
-	for _, l := range b.Lines(t) {
-		if l["msg"] == msg {
-			out = append(out, l)
-		}
-	}
-	return out
+	return b.where(t, "msg", msg)
 }
 
 // WithLevel returns the lines at level ("DEBUG", "INFO", "WARN", "ERROR").
 func (b *Buffer) WithLevel(t testing.TB, level string) []map[string]any {
 	t.Helper()
+	return b.where(t, "level", level)
+}
+
+func (b *Buffer) where(t testing.TB, key, value string) []map[string]any {
+	t.Helper()
 	var out []map[string]any
 	for _, l := range b.Lines(t) {
-		if l["level"] == level {
+		if l[key] == value {
 			out = append(out, l)
 		}
 	}
