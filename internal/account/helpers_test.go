@@ -155,3 +155,11 @@ func mailLink(t *testing.T, msg mail.Message, prefix string) string {
 
 // waitFor is a short deadline for background work in tests.
 const waitFor = 5 * time.Second
+
+// mustRequestReset asks for a password reset link for email.
+func mustRequestReset(t *testing.T, svc *account.Service, ctx context.Context, email string) {
+	t.Helper()
+	if err := svc.RequestPasswordReset(ctx, account.ForgotInput{Email: email}, ipX); err != nil {
+		t.Fatalf("RequestPasswordReset(%q) = %v", email, err)
+	}
+}

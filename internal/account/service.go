@@ -20,6 +20,8 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
+	"github.com/groundwork-dev/groundwork/internal/platform/session"
+	"github.com/groundwork-dev/groundwork/internal/platform/validate"
 )
 
 // Sign-in throttling (security checklist T21). Failures are stored in
@@ -61,9 +63,14 @@ func NewService(pool *pgxpool.Pool, hasher *password.Hasher, mailer mail.Sender,
 func (s *Service) Wait() { s.background.Wait() }
 
 // Signup creates a user with the user role and sends a verification email.
-// It returns ErrEmailTaken if the address has an account. in must be valid.
+// It returns an Invalid error for an unusable email or password, and
+// ErrEmailTaken if the address has an account.
 func (s *Service) Signup(ctx context.Context, in SignupInput, clientIP string) (User, error) {
-	u, err := s.CreateUser(ctx, in.Email, in.Password, RoleUser, false)
+	in.Email = NormalizeEmail(in.Email)
+	if err := validate.Struct(in); err != nil {
+		return User{}, err
+	}
+	u, err := s.createUser(ctx, in, RoleUser, false)
 	if err != nil {
 		s.event(ctx, "signup", "failed", 0, in.Email, clientIP)
 		return User{}, err
@@ -74,20 +81,35 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, clientIP string) (
 }
 
 // CreateUser creates a user with the given role (the CLI creates the first
-// admin with it). verified marks the address as confirmed.
+// admin with it). verified marks the address as confirmed. The rules are
+// sign-up's: it returns an Invalid error for an unusable email or
+// password, and ErrEmailTaken if the address has an account.
 func (s *Service) CreateUser(ctx context.Context, email, pw string, role Role, verified bool) (User, error) {
-	hash, err := s.hasher.Hash(ctx, pw)
+	in := SignupInput{Email: NormalizeEmail(email), Password: pw}
+	if err := validate.Struct(in); err != nil {
+		return User{}, err
+	}
+	return s.createUser(ctx, in, role, verified)
+}
+
+// createUser creates a user from a valid, normalized in.
+func (s *Service) createUser(ctx context.Context, in SignupInput, role Role, verified bool) (User, error) {
+	hash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
 		return User{}, fmt.Errorf("account service: hash password: %w", err)
 	}
-	return s.repo.CreateUser(ctx, NormalizeEmail(email), hash, role, verified)
+	return s.repo.CreateUser(ctx, in.Email, hash, role, verified)
 }
 
 // Login checks credentials. It returns ErrInvalidCredentials for an
 // unknown email, a wrong password or a disabled account alike (and takes
 // about as long in each case), a TooManyRequests error with RetryAfter
-// when the throttle applies, and ErrUnverified when verification is required.
+// when the throttle applies, ErrUnverified when verification is required,
+// and an Invalid error when the email or password is missing.
 func (s *Service) Login(ctx context.Context, in LoginInput, clientIP string) (User, error) {
+	if err := validate.Struct(in); err != nil {
+		return User{}, err
+	}
 	email := NormalizeEmail(in.Email)
 	fromIP, total, err := s.repo.FailureCounts(ctx, email, clientIP, accountAndIPWindow, accountWindow)
 	if err != nil {
@@ -225,9 +247,29 @@ func (s *Service) Disable(ctx context.Context, admin User, userID int64, clientI
 	return nil
 }
 
-// Purge deletes old sign-in failures and spent tokens.
+// Purge deletes expired sessions, old sign-in failures and spent tokens.
 func (s *Service) Purge(ctx context.Context) error {
+	if _, err := session.NewStore(s.pool).DeleteExpired(ctx); err != nil {
+		return err
+	}
 	return s.repo.PurgeExpired(ctx, accountWindow)
+}
+
+// PurgeEvery runs Purge every interval until ctx is done, logging
+// failures (a database outage is retried at the next tick).
+func (s *Service) PurgeEvery(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := s.Purge(ctx); err != nil && ctx.Err() == nil {
+			logging.FromContext(ctx).WarnContext(ctx, "purging expired account records failed", "err", err)
+		}
+	}
 }
 
 // event writes the one log line of an auth event. Addresses appear only as

@@ -14,15 +14,20 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
+	"github.com/groundwork-dev/groundwork/internal/platform/validate"
 )
 
 // This file holds the password and email-address flows of Service:
 // changing and resetting a password, and verifying an address.
 
 // ChangePassword replaces the password after checking the current one and
-// ends every other session of the user. It returns ErrWrongPassword when
-// the current password does not match. in must be valid.
+// ends every other session of the user. It returns an Invalid error when
+// the new password breaks the policy, and ErrWrongPassword when the
+// current password does not match.
 func (s *Service) ChangePassword(ctx context.Context, u User, in ChangePasswordInput, currentToken, clientIP string) error {
+	if err := validate.Struct(in); err != nil {
+		return err
+	}
 	hash, err := s.repo.PasswordHash(ctx, u.ID)
 	if err != nil {
 		return err
@@ -55,10 +60,16 @@ func (s *Service) ChangePassword(ctx context.Context, u User, in ChangePasswordI
 }
 
 // RequestPasswordReset emails a reset link if the address belongs to an
-// enabled account. It always returns at once and the same way: the lookup
-// and the mail happen after the response, so neither the answer nor its
-// timing tells whether the account exists.
-func (s *Service) RequestPasswordReset(ctx context.Context, email, clientIP string) {
+// enabled account. For a well-formed address it always returns nil, at
+// once: the lookup and the mail happen after the response, so neither the
+// answer nor its timing tells whether the account exists. An address that
+// is not one is an Invalid error.
+func (s *Service) RequestPasswordReset(ctx context.Context, in ForgotInput, clientIP string) error {
+	in.Email = NormalizeEmail(in.Email)
+	if err := validate.Struct(in); err != nil {
+		return err
+	}
+	email := in.Email
 	ctx = context.WithoutCancel(ctx)
 	s.background.Go(func() {
 		ctx, cancel := context.WithTimeout(ctx, time.Minute)
@@ -81,6 +92,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, clientIP stri
 		s.send(ctx, u.Email, "Reset your password", ResetEmail(link),
 			mail.Text("Reset your Groundwork password:\n\n%s\n\nThis link works for one hour and only once. If you did not ask for it, ignore this email.\n", link))
 	})
+	return nil
 }
 
 // ResetTokenValid reports whether a reset link can still be used.
@@ -90,8 +102,12 @@ func (s *Service) ResetTokenValid(ctx context.Context, token string) (bool, erro
 
 // ResetPassword sets a new password with a reset token, uses the token up
 // and ends every session of the user. It returns ErrInvalidToken for an
-// unknown, used or expired token. in must be valid.
+// unknown, used or expired token, and an Invalid error when the password
+// breaks the policy.
 func (s *Service) ResetPassword(ctx context.Context, token string, in ResetInput, clientIP string) error {
+	if err := validate.Struct(in); err != nil {
+		return err
+	}
 	newHash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
 		return fmt.Errorf("account service: hash password: %w", err)

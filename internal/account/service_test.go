@@ -507,7 +507,7 @@ func TestServiceRequestPasswordReset(t *testing.T) {
 		release := blockUsers(t, pool)
 		done := make(chan struct{})
 		go func() {
-			svc.RequestPasswordReset(ctx, email, ipX)
+			mustRequestReset(t, svc, ctx, email)
 			close(done)
 		}()
 		select {
@@ -549,7 +549,7 @@ func TestServiceResetPasswordFlow(t *testing.T) {
 		mustStartSession(t, pool, repo, bob.ID, "bob-2")
 		mustStartSession(t, pool, repo, carol.ID, "carol-1")
 
-		svc.RequestPasswordReset(ctx, "bob@example.com", ipX)
+		mustRequestReset(t, svc, ctx, "bob@example.com")
 		svc.Wait()
 		last, ok := capture.Last()
 		if !ok {
@@ -587,7 +587,7 @@ func TestServiceResetPasswordFlow(t *testing.T) {
 	t.Run("expired token", func(t *testing.T) {
 		svc, capture := newService(t, pool)
 		mustSignup(t, svc, "eve@example.com", goodPassword)
-		svc.RequestPasswordReset(ctx, "eve@example.com", ipX)
+		mustRequestReset(t, svc, ctx, "eve@example.com")
 		svc.Wait()
 		last, ok := capture.Last()
 		if !ok {
@@ -800,8 +800,8 @@ func TestServiceLogsNoSecrets(t *testing.T) {
 		}
 	}
 
-	svc.RequestPasswordReset(ctx, "bob@example.com", ipX)
-	svc.RequestPasswordReset(ctx, "nobody@example.com", ipX)
+	mustRequestReset(t, svc, ctx, "bob@example.com")
+	mustRequestReset(t, svc, ctx, "nobody@example.com")
 	svc.Wait()
 	resetToken := mailLink(t, capture.Messages()[1], resetPrefix)
 	if err := svc.ResetPassword(ctx, resetToken, account.ResetInput{Password: newPassword}, ipX); err != nil {

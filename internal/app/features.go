@@ -8,6 +8,7 @@ import (
 
 	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/home"
+	"github.com/groundwork-dev/groundwork/internal/platform/flash"
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/session"
@@ -20,10 +21,13 @@ type features struct {
 	home    *home.Controller
 	account *account.Controller
 	tasks   *tasks.Controller
-	// accounts sends mail in the background; Wait before closing the pool.
+	// accounts sends mail in the background (Wait before closing the
+	// pool) and purges expired records (PurgeEvery).
 	accounts *account.Service
 	// sessions loads and saves the session of every page request.
 	sessions *scs.SessionManager
+	// flash moves one-time messages from the session into the page.
+	flash *flash.Messages
 }
 
 // newFeatures builds each feature from its dependencies, explicitly (no
@@ -35,6 +39,7 @@ func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, mailer
 		IdleTimeout: cfg.SessionIdleTimeout,
 		Lifetime:    cfg.SessionLifetime,
 	})
+	flashes := flash.New(sessions)
 	accounts := account.NewService(pool, hasher, mailer, account.Config{
 		BaseURL:              cfg.BaseURL,
 		RequireVerifiedEmail: cfg.RequireEmailVerification,
@@ -42,9 +47,10 @@ func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, mailer
 	})
 	return features{
 		home:     home.NewController(home.NewService(home.NewRepository(pool), cfg.Env, Version())),
-		account:  account.NewController(accounts, sessions),
-		tasks:    tasks.NewController(tasks.NewService(pool, time.Now), sessions),
+		account:  account.NewController(accounts, sessions, flashes, cfg.AuthRateLimit),
+		tasks:    tasks.NewController(tasks.NewService(pool, time.Now), flashes),
 		accounts: accounts,
 		sessions: sessions,
+		flash:    flashes,
 	}
 }

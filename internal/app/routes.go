@@ -3,18 +3,17 @@ package app
 import (
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/httprate"
 
-	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/auth"
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
 	"github.com/groundwork-dev/groundwork/internal/platform/middleware"
-	"github.com/groundwork-dev/groundwork/internal/tasks"
+	"github.com/groundwork-dev/groundwork/internal/platform/openapi"
 	"github.com/groundwork-dev/groundwork/web"
+	"github.com/groundwork-dev/groundwork/web/layout"
 )
 
 // routeDeps is everything the router needs, built by runServe.
@@ -33,33 +32,60 @@ const devReloadPath = "/_dev/reload"
 // newRouter builds the HTTP surface: every middleware, in order, and every
 // mount. internal/app/testdata/routes.txt is its golden route table.
 func newRouter(d routeDeps) (*chi.Mux, error) {
-	crossOrigin, err := middleware.CrossOrigin(append([]string{origin(d.cfg.BaseURL)}, d.cfg.CORSAllowedOrigins...))
+	stack, err := middleware.Stack(middleware.StackOptions{
+		Log:            d.log,
+		TrustedProxies: d.cfg.TrustedProxies,
+		Security: middleware.SecurityOptions{
+			Production:      d.cfg.Production(),
+			AllowedHosts:    d.cfg.AllowedHosts,
+			HostCheckExempt: []string{"/health", "/ready"},
+		},
+		TrustedOrigins: append([]string{origin(d.cfg.BaseURL)}, d.cfg.CORSAllowedOrigins...),
+		CORSOrigins:    d.cfg.CORSAllowedOrigins,
+		MaxBodyBytes:   httpx.MaxBodyBytes,
+	})
+	if err != nil {
+		return nil, err
+	}
+	apiDoc, err := openAPIDocument()
 	if err != nil {
 		return nil, err
 	}
 
 	r := chi.NewRouter()
-	r.Use(
-		middleware.RequestID,
-		middleware.ClientIP(d.cfg.TrustedProxies),
-		middleware.AccessLog(d.log),
-		middleware.Recover,
-		middleware.SecurityHeaders(middleware.SecurityOptions{
-			Production:      d.cfg.Production(),
-			AllowedHosts:    d.cfg.AllowedHosts,
-			HostCheckExempt: []string{"/health", "/ready"},
-		}),
-		crossOrigin,
-	)
-	if len(d.cfg.CORSAllowedOrigins) > 0 {
-		r.Use(middleware.CORS(d.cfg.CORSAllowedOrigins))
-	}
-	r.Use(
-		middleware.BodyLimit(httpx.MaxBodyBytes),
-		viewContext(d.devReload != nil),
-	)
-	// Later: session → authentication → authorization, per route group.
+	// The responder draws HTML errors with the layout's page and toast.
+	r.Use(httpx.UseErrorViews(layout.ErrorViews()))
+	r.Use(stack...)
+	r.Use(viewContext(d.devReload != nil))
+	mountInfrastructure(r, d)
 
+	// Pages: session → flash → authentication → authorization → handler.
+	r.Group(func(r chi.Router) {
+		r.Use(middleware.NoStore, d.sessions.LoadAndSave, d.flash.Load, d.account.Authenticate)
+		r.Group(d.home.Routes)
+		r.Group(d.account.Routes) // its own per-address rate limit
+		r.Group(func(r chi.Router) {
+			r.Use(auth.RequireUser)
+			r.Route("/account", d.account.AccountRoutes)
+			r.Route("/tasks", d.tasks.Routes)
+			r.With(auth.RequireAdmin).Route("/admin", d.account.AdminRoutes)
+		})
+	})
+
+	// JSON API: the same session, errors as problem+json (httpx.WantsJSON).
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Get("/openapi.json", openapi.Handler(apiDoc))
+		r.Group(func(r chi.Router) {
+			r.Use(middleware.NoStore, d.sessions.LoadAndSave, d.account.Authenticate, auth.RequireUser)
+			r.Route("/tasks", d.tasks.APIRoutes)
+		})
+	})
+	return r, nil
+}
+
+// mountInfrastructure mounts what is not a feature: the 404 and 405
+// answers, the probes, static files and the development reload stream.
+func mountInfrastructure(r chi.Router, d routeDeps) {
 	notFound := httpx.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.NotFound, "")
 	})
@@ -76,44 +102,4 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 	if d.devReload != nil {
 		r.Get(devReloadPath, d.devReload.ServeHTTP)
 	}
-
-	// Pages: session → authentication → authorization → handler.
-	r.Group(func(r chi.Router) {
-		r.Use(middleware.NoStore, d.sessions.LoadAndSave, d.account.Authenticate)
-		r.Group(d.home.Routes)
-		r.Group(func(r chi.Router) {
-			r.Use(perClientIP(d.cfg.AuthRateLimit, time.Minute))
-			d.account.Routes(r)
-		})
-		r.Group(func(r chi.Router) {
-			r.Use(account.RequireUser)
-			d.account.AccountRoutes(r)
-			r.Route("/tasks", d.tasks.Routes)
-			r.With(account.RequireAdmin).Group(d.account.AdminRoutes)
-		})
-	})
-
-	// JSON API: the same session, errors as problem+json (httpx.WantsJSON).
-	r.Route("/api/v1", func(r chi.Router) {
-		r.Get("/openapi.json", tasks.OpenAPI)
-		r.Group(func(r chi.Router) {
-			r.Use(middleware.NoStore, d.sessions.LoadAndSave, d.account.Authenticate, account.RequireUser)
-			r.Route("/tasks", d.tasks.APIRoutes)
-		})
-	})
-
-	return r, nil
-}
-
-// perClientIP limits each client address to limit requests per window on
-// the routes it wraps (an in-memory count per instance; sign-in failures
-// are also throttled per account in PostgreSQL). Over the limit: 429 with
-// Retry-After, through the responder.
-func perClientIP(limit int, window time.Duration) func(http.Handler) http.Handler {
-	return httprate.Limit(limit, window,
-		httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return middleware.ClientIPFrom(r), nil }),
-		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
-			httpx.Error(w, r, &apperr.Error{Kind: apperr.TooManyRequests, RetryAfter: window})
-		}),
-	)
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
+	"github.com/groundwork-dev/groundwork/internal/platform/validate"
 	"github.com/groundwork-dev/groundwork/migrations"
 )
 
@@ -67,6 +68,9 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 		if err := httpx.DecodeForm(w, r, &in); err != nil {
 			return err
 		}
+		if err := validate.Struct(in); err != nil {
+			return err
+		}
 		return httpx.JSON(w, r, http.StatusCreated, in)
 	}))
 	r.Post("/api/test/json", httpx.Handle(func(w http.ResponseWriter, r *http.Request) error {
@@ -74,6 +78,9 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 			Title string `json:"title" validate:"required,max=10"`
 		}
 		if err := httpx.DecodeJSON(w, r, &in); err != nil {
+			return err
+		}
+		if err := validate.Struct(in); err != nil {
 			return err
 		}
 		return httpx.JSON(w, r, http.StatusCreated, in)

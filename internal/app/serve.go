@@ -12,14 +12,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
-	"github.com/groundwork-dev/groundwork/internal/platform/session"
 	"github.com/groundwork-dev/groundwork/migrations"
 )
 
@@ -44,7 +42,6 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 	if err != nil {
 		return err
 	}
-
 	// The pool connects lazily: the server starts even if the database is down.
 	pool, err := postgres.Open(cfg.Database.URL, cfg.Database.MaxConns)
 	if err != nil {
@@ -56,30 +53,34 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 		return err
 	}
 	defer migrator.Close()
-
-	// Background work stops when the server does, whatever the reason
-	// (a signal, or a listener that failed to start).
-	var background sync.WaitGroup
-	bgCtx, stopBackground := context.WithCancel(ctx)
-	defer background.Wait()
-	defer stopBackground()
-	if cfg.MigrateOnStartOrDefault() {
-		background.Go(func() { migrateWhenReachable(bgCtx, migrator, log) })
-	}
-
-	checker := health.New(pool, migrator, log)
 	mailer, err := newMailer(cfg, log)
 	if err != nil {
 		return err
 	}
 	f := newFeatures(cfg, pool, password.NewHasher(password.DefaultParams, 2*runtime.GOMAXPROCS(0)), mailer)
 	defer f.accounts.Wait() // mail still being handed over
-	background.Go(func() { purgeEvery(bgCtx, 5*time.Minute, log, session.NewStore(pool), f.accounts) })
 
+	// Background work stops when the server does, whatever the reason
+	// (a signal, or a listener that failed to start).
+	var background sync.WaitGroup
+	bgCtx, stopBackground := context.WithCancel(logging.WithLogger(ctx, log))
+	defer background.Wait()
+	defer stopBackground()
+	if cfg.MigrateOnStartOrDefault() {
+		background.Go(func() { migrateWhenReachable(bgCtx, migrator, log) })
+	}
+	background.Go(func() { f.accounts.PurgeEvery(bgCtx, 5*time.Minute) })
+
+	checker := health.New(pool, migrator, log)
+	return serveHTTP(ctx, stopSignals, cfg, log, routeDeps{cfg: cfg, log: log, checker: checker, features: f})
+}
+
+// serveHTTP builds the router and the server, listens on HTTP_ADDR and
+// serves until ctx is done or the server fails; then it shuts down.
+func serveHTTP(ctx context.Context, stopSignals func(), cfg Config, log *slog.Logger, deps routeDeps) error {
 	// streams is closed when shutdown begins, ending long-lived responses
 	// (live reload now, SSE later) that Shutdown would otherwise wait for.
 	streams := make(chan struct{})
-	deps := routeDeps{cfg: cfg, log: log, checker: checker, features: f}
 	if cfg.Env == "development" {
 		deps.devReload = devReloadHandler(rand.Text(), streams)
 	}
@@ -87,7 +88,6 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 	if err != nil {
 		return err
 	}
-
 	// Requests get a base context that is cancelled only if graceful
 	// shutdown times out, not when the signal arrives: in-flight requests
 	// must be able to finish during the drain.
@@ -110,7 +110,6 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
 	}
 	log.Info("http server listening", "addr", ln.Addr().String(), "env", cfg.Env, "version", Version())
-
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	select {
@@ -119,7 +118,7 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 	case <-ctx.Done():
 	}
 	stopSignals()
-	shutdown(srv, checker, cancelRequests, cfg, log)
+	shutdown(srv, deps.checker, cancelRequests, cfg, log)
 	return nil
 }
 
@@ -181,24 +180,4 @@ func newMailer(cfg Config, log *slog.Logger) (mail.Sender, error) {
 		return mail.NewLogSender(log), nil
 	}
 	return mail.NewSMTPSender(cfg.SMTPURL, cfg.MailFrom)
-}
-
-// purgeEvery deletes expired sessions, old sign-in failures and spent
-// tokens every interval until ctx is done.
-func purgeEvery(ctx context.Context, interval time.Duration, log *slog.Logger, store *session.Store, accounts *account.Service) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if _, err := store.DeleteExpired(ctx); err != nil {
-			log.Warn("purging expired sessions failed", "err", err)
-		}
-		if err := accounts.Purge(ctx); err != nil {
-			log.Warn("purging account records failed", "err", err)
-		}
-	}
 }

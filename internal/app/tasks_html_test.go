@@ -503,15 +503,15 @@ func TestTasksAdminReadOnly(t *testing.T) {
 		t.Errorf("admin's own list shows other users' tasks")
 	}
 	// Everyone's tasks: listed, read-only (no status or delete controls).
-	resp, body = admin.get("/tasks?all=1")
+	resp, body = admin.get("/tasks?all=true")
 	doc = mustDoc(t, body)
 	if resp.StatusCode != http.StatusOK || len(rowTitles(doc)) == 0 {
-		t.Fatalf("admin GET /tasks?all=1 = %d with %d rows", resp.StatusCode, len(rowTitles(doc)))
+		t.Fatalf("admin GET /tasks?all=true = %d with %d rows", resp.StatusCode, len(rowTitles(doc)))
 	}
 	if n := doc.Find(`[data-testid="task-row"] [data-testid="task-status"], [data-testid="task-row"] [data-testid="task-delete"]`).Length(); n != 0 {
 		t.Errorf("everyone's list offers %d controls on other users' tasks, want none", n)
 	}
-	if resp, _ := alice.get("/tasks?all=1"); resp.StatusCode != http.StatusForbidden {
-		t.Errorf("non-admin GET /tasks?all=1 = %d, want 403", resp.StatusCode)
+	if resp, _ := alice.get("/tasks?all=true"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("non-admin GET /tasks?all=true = %d, want 403", resp.StatusCode)
 	}
 }

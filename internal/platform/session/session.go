@@ -136,17 +136,3 @@ func (s *Store) Commit(token string, data []byte, expiry time.Time) error {
 
 // Delete implements scs.Store.
 func (s *Store) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
-
-// flashKey is where a one-time message waits for the next page.
-const flashKey = "flash"
-
-// PutFlash stores msg in the session, to be shown once, as a toast, on the
-// next page (after a redirect).
-func PutFlash(ctx context.Context, m *scs.SessionManager, msg string) {
-	m.Put(ctx, flashKey, msg)
-}
-
-// PopFlash returns the waiting message and removes it, or "".
-func PopFlash(ctx context.Context, m *scs.SessionManager) string {
-	return m.PopString(ctx, flashKey)
-}
