@@ -273,7 +273,7 @@ endef
 export SH_LIB := $(value SH_LIB_SRC)
 
 # --------------------------------------------------------------------------------------------------
-.PHONY: help dev generate assets build test screenshots lint clean db-start db-stop db-psql migrate test-db-smoke
+.PHONY: help dev generate assets build test feature screenshots lint clean db-start db-stop db-psql migrate test-db-smoke
 
 help: ## list the targets (default)
 	@echo "Groundwork: make <target>   (variables: DEV_DB_PORT=$(DEV_DB_PORT) TESTFLAGS='...' ARGS='...')"
@@ -315,6 +315,9 @@ test: assets ## run every test (throwaway PostgreSQL + Chromium); TESTFLAGS='-ru
 	  test_db_start   # stopped and deleted by the EXIT trap, also when tests fail
 	fi
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(TESTFLAGS) ./...
+
+feature: ## start a feature as a copy of internal/tasks: make feature NAME=projects SINGULAR=project
+	scripts/new-feature.sh "$(NAME)" "$(SINGULAR)"
 
 screenshots: ## refresh docs/screenshots/*.png (light and dark) from the browser tests
 	@$(MAKE) test TESTFLAGS=-run=TestBrowser SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots
