@@ -43,7 +43,7 @@ for f in internal/tasks/*; do
 done
 
 # 2. The migration: the next number, the tasks tables renamed.
-last=$(ls migrations/*.sql | sed -E 's#.*/0*([0-9]+)_.*#\1#' | sort -n | tail -n1)
+last=$(ls migrations/[0-9]*_* | sed -E 's#.*/0*([0-9]+)_.*#\1#' | sort -n | tail -n1)
 migration=$(printf 'migrations/%05d_%s.sql' $((last + 1)) "$plural")
 rename <migrations/00003_tasks.sql >"$migration"
 

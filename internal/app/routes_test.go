@@ -45,7 +45,7 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 	t.Helper()
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	pool := pgtest.NewPool(t)
-	migrator, err := postgres.NewMigrator(pool, migrations.FS)
+	migrator, err := migrations.NewMigrator(pool)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func newOfflineRouter(t *testing.T) *chi.Mux {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	migrator, err := postgres.NewMigrator(pool, migrations.FS)
+	migrator, err := migrations.NewMigrator(pool)
 	if err != nil {
 		t.Fatal(err)
 	}

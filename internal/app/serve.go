@@ -48,7 +48,7 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 		return err
 	}
 	defer pool.Close()
-	migrator, err := postgres.NewMigrator(pool, migrations.FS)
+	migrator, err := migrations.NewMigrator(pool)
 	if err != nil {
 		return err
 	}
