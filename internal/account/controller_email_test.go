@@ -110,9 +110,9 @@ func TestAuthLogs(t *testing.T) {
 	secrets = append(secrets, goodPassword, changedPassword, "a wrong password", "another wrong one", cookie1, b.session())
 
 	out := logs.String()
-	for _, s := range secrets {
-		if s != "" && strings.Contains(out, s) {
-			t.Errorf("the log contains a secret: %q", s)
+	for _, secret := range secrets {
+		if secret != "" && strings.Contains(out, secret) {
+			t.Errorf("the log contains a secret: %q", secret)
 		}
 	}
 	var logins []string
