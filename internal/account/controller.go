@@ -70,7 +70,7 @@ func (c *Controller) AccountRoutes(r chi.Router) {
 // AdminRoutes registers the admin's routes; mount them at /admin behind
 // auth.RequireAdmin.
 func (c *Controller) AdminRoutes(r chi.Router) {
-	r.Get("/users", httpx.Handle(c.users))                 // GET  /admin/users
+	r.Get("/users", httpx.Handle(c.index))                 // GET  /admin/users
 	r.Post("/users/{id}/disable", httpx.Handle(c.disable)) // POST /admin/users/{id}/disable
 }
 
@@ -91,7 +91,7 @@ func (c *Controller) create(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 			c.flash.Put(r.Context(), "Welcome! We sent you a link to confirm your email address.")
-			return httpx.Redirect(w, r, "/account")
+			return httpx.Redirect(w, r, AccountURL())
 		}
 	}
 	if fields, ok := apperr.InvalidFields(err); ok {
@@ -130,7 +130,7 @@ func (c *Controller) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	next := localPath(in.Next)
 	if next == "" {
-		next = "/account"
+		next = AccountURL()
 	}
 	return httpx.Redirect(w, r, next)
 }
@@ -218,7 +218,7 @@ func (c *Controller) reset(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c.flash.Put(r.Context(), "Your password has been changed. Sign in with the new one.")
-	return httpx.Redirect(w, r, "/login")
+	return httpx.Redirect(w, r, LoginURL())
 }
 
 // verifyEmail handles GET /verify-email/{token}.

@@ -46,7 +46,7 @@ func (c *Controller) changePassword(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	c.flash.Put(r.Context(), "Password changed. Your other sessions were signed out.")
-	return httpx.Redirect(w, r, "/account")
+	return httpx.Redirect(w, r, AccountURL())
 }
 
 // revokeSession handles POST /account/sessions/{id}/revoke.
@@ -59,7 +59,7 @@ func (c *Controller) revokeSession(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	c.flash.Put(r.Context(), "That session was signed out.")
-	return httpx.Redirect(w, r, "/account")
+	return httpx.Redirect(w, r, AccountURL())
 }
 
 // revokeOtherSessions handles POST /account/sessions/revoke-others.
@@ -68,18 +68,18 @@ func (c *Controller) revokeOtherSessions(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	c.flash.Put(r.Context(), "All your other sessions were signed out.")
-	return httpx.Redirect(w, r, "/account")
+	return httpx.Redirect(w, r, AccountURL())
 }
 
 // resendVerification handles POST /account/verify-email.
 func (c *Controller) resendVerification(w http.ResponseWriter, r *http.Request) error {
 	c.svc.ResendVerification(r.Context(), currentUser(r))
 	c.flash.Put(r.Context(), "We sent you a new confirmation link.")
-	return httpx.Redirect(w, r, "/account")
+	return httpx.Redirect(w, r, AccountURL())
 }
 
-// users handles GET /admin/users.
-func (c *Controller) users(w http.ResponseWriter, r *http.Request) error {
+// index handles GET /admin/users: every account.
+func (c *Controller) index(w http.ResponseWriter, r *http.Request) error {
 	users, err := c.svc.Users(r.Context())
 	if err != nil {
 		return err
@@ -97,7 +97,7 @@ func (c *Controller) disable(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c.flash.Put(r.Context(), "The account was disabled and its sessions ended.")
-	return httpx.Redirect(w, r, "/admin/users")
+	return httpx.Redirect(w, r, AdminUsersURL())
 }
 
 // currentToken is the store key of this request's session.

@@ -88,7 +88,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, in ForgotInput, clie
 			logging.FromContext(ctx).ErrorContext(ctx, "password reset token failed", "err", err)
 			return
 		}
-		link := s.link("/password/reset/" + token)
+		link := s.link(ResetPasswordURL(token))
 		s.send(ctx, u.Email, "Reset your password", ResetEmail(link),
 			mail.Text("Reset your Groundwork password:\n\n%s\n\nThis link works for one hour and only once. If you did not ask for it, ignore this email.\n", link))
 	})
@@ -169,7 +169,7 @@ func (s *Service) sendVerification(ctx context.Context, u User) {
 			logging.FromContext(ctx).ErrorContext(ctx, "verification token failed", "err", err)
 			return
 		}
-		link := s.link("/verify-email/" + token)
+		link := s.link(VerifyEmailURL(token))
 		s.send(ctx, u.Email, "Confirm your email address", VerifyEmail(link),
 			mail.Text("Confirm your email address for Groundwork:\n\n%s\n\nThis link works for 48 hours.\n", link))
 	})

@@ -95,7 +95,8 @@ func newTestRouter(t *testing.T, cfg Config, logs io.Writer) *chi.Mux {
 }
 
 // fastHasher keeps tests quick; the production parameters are tested in
-// internal/platform/password and by TestAccountSecurity's hash check.
+// internal/platform/password and by internal/account's
+// TestLoginEnumerationResistance (T19: the stored hash format).
 func fastHasher() *password.Hasher {
 	return password.NewHasher(password.Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 4)
 }

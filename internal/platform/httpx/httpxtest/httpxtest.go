@@ -40,6 +40,13 @@ type Options struct {
 	Views httpx.ErrorViews
 	// Log receives the JSON log at debug level; nil discards it.
 	Log io.Writer
+	// TrustedProxies are the CIDRs whose X-Forwarded-For is believed (the
+	// app's TRUSTED_PROXIES); none by default, so the client IP is the
+	// peer's address.
+	TrustedProxies []string
+	// Session configures the session cookie (Secure: __Host-session) and
+	// its timeouts; a zero timeout gets the app's default (sessionOptions).
+	Session session.Options
 }
 
 // Harness is what a feature's controller is built with in a test: the
@@ -57,7 +64,7 @@ func New(t testing.TB, o Options) *Harness {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	sessions := session.New(o.Pool, session.Options{})
+	sessions := session.New(o.Pool, sessionOptions(o.Session))
 	return &Harness{t: t, opts: o, Sessions: sessions, Flash: flash.New(sessions)}
 }
 
@@ -81,8 +88,9 @@ const identityCookie = "httpxtest-identity"
 func (h *Harness) Serve(mount func(r chi.Router)) *Server {
 	h.t.Helper()
 	stack, err := middleware.Stack(middleware.StackOptions{
-		Log:          slog.New(slog.NewJSONHandler(h.opts.Log, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		MaxBodyBytes: httpx.MaxBodyBytes,
+		Log:            slog.New(slog.NewJSONHandler(h.opts.Log, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		TrustedProxies: h.opts.TrustedProxies,
+		MaxBodyBytes:   httpx.MaxBodyBytes,
 	})
 	if err != nil {
 		h.t.Fatal(err)
