@@ -73,7 +73,9 @@ func (c *Controller) revokeOtherSessions(w http.ResponseWriter, r *http.Request)
 
 // resendVerification handles POST /account/verify-email.
 func (c *Controller) resendVerification(w http.ResponseWriter, r *http.Request) error {
-	c.svc.ResendVerification(r.Context(), currentUser(r))
+	if err := c.svc.ResendVerification(r.Context(), currentUser(r)); err != nil {
+		return err
+	}
 	c.flash.Put(r.Context(), "We sent you a new confirmation link.")
 	return httpx.Redirect(w, r, AccountURL())
 }

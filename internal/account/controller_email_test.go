@@ -30,7 +30,7 @@ func TestPasswordReset(t *testing.T) {
 	if nonce.ReplaceAllString(known, "") != nonce.ReplaceAllString(unknown, "") {
 		t.Error("forgot-password answers differ for known and unknown addresses")
 	}
-	s.svc.Wait()
+	s.mail.Wait()
 	msgs := s.mail.Messages()
 	if len(msgs) != 1 || msgs[0].To != "alice@example.com" {
 		t.Fatalf("reset emails = %+v, want one to alice", msgs)
@@ -70,7 +70,7 @@ func TestEmailVerification(t *testing.T) {
 	if resp := b.login("alice@example.com", goodPassword); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("unverified login with verification required = %d, want 403", resp.StatusCode)
 	}
-	s.svc.Wait()
+	s.mail.Wait()
 	msg, ok := s.mail.Last()
 	if !ok {
 		t.Fatal("no verification email")
@@ -102,7 +102,7 @@ func TestAuthLogs(t *testing.T) {
 	b.login("alice@example.com", goodPassword)
 	b.Post(account.ChangePasswordURL(), url.Values{"current_password": {goodPassword}, "new_password": {changedPassword}})
 	b.Post(account.ForgotPasswordURL(), url.Values{"email": {"alice@example.com"}})
-	s.svc.Wait()
+	s.mail.Wait()
 	var secrets []string
 	for _, m := range s.mail.Messages() {
 		secrets = append(secrets, regexp.MustCompile(`/(?:verify-email|password/reset)/([A-Z2-7]+)`).FindStringSubmatch(m.Text)[1])

@@ -11,7 +11,6 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/platform/auth"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx/httpxtest"
-	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/session"
@@ -46,7 +45,7 @@ type testServer struct {
 	*httpxtest.Server
 	pool *pgxpool.Pool
 	svc  *account.Service
-	mail *mail.Capture
+	mail *mailbox
 }
 
 // newServer mounts the account feature on a fresh database.

@@ -9,15 +9,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
-	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
 	"github.com/groundwork-dev/groundwork/internal/platform/session"
@@ -48,35 +47,40 @@ type Service struct {
 	pool   *pgxpool.Pool
 	repo   *Repository
 	hasher *password.Hasher
-	mailer mail.Sender
+	jobs   jobs.Inserter // emails go out as jobs (jobs.go)
 	cfg    Config
-
-	background sync.WaitGroup // mail sent after the response
 }
 
-// NewService returns a Service.
-func NewService(pool *pgxpool.Pool, hasher *password.Hasher, mailer mail.Sender, cfg Config) *Service {
-	return &Service{pool: pool, repo: NewRepository(pool), hasher: hasher, mailer: mailer, cfg: cfg}
+// NewService returns a Service that enqueues its emails on queue.
+func NewService(pool *pgxpool.Pool, hasher *password.Hasher, queue jobs.Inserter, cfg Config) *Service {
+	return &Service{pool: pool, repo: NewRepository(pool), hasher: hasher, jobs: queue, cfg: cfg}
 }
 
-// Wait blocks until mail queued by earlier calls has been handed over.
-func (s *Service) Wait() { s.background.Wait() }
-
-// Signup creates a user with the user role and sends a verification email.
-// It returns an Invalid error for an unusable email or password, and
-// ErrEmailTaken if the address has an account.
+// Signup creates a user with the user role and, in the same transaction,
+// the job that sends the verification email. It returns an Invalid error
+// for an unusable email or password, and ErrEmailTaken if the address has
+// an account.
 func (s *Service) Signup(ctx context.Context, in SignupInput, clientIP string) (User, error) {
 	in.Email = NormalizeEmail(in.Email)
 	if err := validate.Struct(in); err != nil {
 		return User{}, err
 	}
-	u, err := s.createUser(ctx, in, RoleUser, false)
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return User{}, fmt.Errorf("account service: hash password: %w", err)
+	}
+	var u User
+	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if u, err = NewRepository(tx).CreateUser(ctx, in.Email, hash, RoleUser, false); err != nil {
+			return err
+		}
+		return s.enqueue(ctx, tx, EmailArgs{Purpose: emailVerification, UserID: u.ID})
+	})
 	if err != nil {
 		s.event(ctx, "signup", "failed", 0, in.Email, clientIP)
 		return User{}, err
 	}
 	s.event(ctx, "signup", "ok", u.ID, u.Email, clientIP)
-	s.sendVerification(ctx, u)
 	return u, nil
 }
 
@@ -89,11 +93,6 @@ func (s *Service) CreateUser(ctx context.Context, email, pw string, role Role, v
 	if err := validate.Struct(in); err != nil {
 		return User{}, err
 	}
-	return s.createUser(ctx, in, role, verified)
-}
-
-// createUser creates a user from a valid, normalized in.
-func (s *Service) createUser(ctx context.Context, in SignupInput, role Role, verified bool) (User, error) {
 	hash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
 		return User{}, fmt.Errorf("account service: hash password: %w", err)
@@ -253,23 +252,6 @@ func (s *Service) Purge(ctx context.Context) error {
 		return err
 	}
 	return s.repo.PurgeExpired(ctx, accountWindow)
-}
-
-// PurgeEvery runs Purge every interval until ctx is done, logging
-// failures (a database outage is retried at the next tick).
-func (s *Service) PurgeEvery(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if err := s.Purge(ctx); err != nil && ctx.Err() == nil {
-			logging.FromContext(ctx).WarnContext(ctx, "purging expired account records failed", "err", err)
-		}
-	}
 }
 
 // event writes the one log line of an auth event. Addresses appear only as

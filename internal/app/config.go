@@ -28,6 +28,7 @@ type Config struct {
 
 	Database DatabaseConfig
 	Log      LogConfig
+	Jobs     JobsConfig
 
 	// MigrateOnStart is nil when unset; see MigrateOnStartOrDefault.
 	MigrateOnStart *bool  `env:"MIGRATE_ON_START"`
@@ -58,6 +59,18 @@ type DatabaseConfig struct {
 	MaxConns int32  `env:"DATABASE_MAX_CONNS" envDefault:"10" validate:"min=1,max=1000"`
 }
 
+// JobsConfig configures the background-job queue and the worker.
+type JobsConfig struct {
+	// InProcess is nil when unset; see Config.JobsInProcessOrDefault.
+	InProcess *bool `env:"JOBS_IN_PROCESS"`
+	// WorkerAddr is where `app worker` serves /health and /ready.
+	WorkerAddr      string        `env:"WORKER_HTTP_ADDR" envDefault:"127.0.0.1:8081"`
+	MaxAttempts     int           `env:"JOBS_MAX_ATTEMPTS" envDefault:"8" validate:"min=1,max=100"`
+	Timeout         time.Duration `env:"JOBS_TIMEOUT" envDefault:"1m"`
+	SoftStopTimeout time.Duration `env:"JOBS_SOFT_STOP_TIMEOUT" envDefault:"10s"`
+	Concurrency     int           `env:"JOBS_CONCURRENCY" envDefault:"10" validate:"min=1,max=1000"`
+}
+
 // LogConfig selects the log level and format.
 type LogConfig struct {
 	Level  string `env:"LOG_LEVEL" envDefault:"info" validate:"oneof=debug info warn error"`
@@ -72,6 +85,16 @@ func (c Config) Production() bool { return c.Env == "production" }
 func (c Config) MigrateOnStartOrDefault() bool {
 	if c.MigrateOnStart != nil {
 		return *c.MigrateOnStart
+	}
+	return c.Env == "development"
+}
+
+// JobsInProcessOrDefault is JOBS_IN_PROCESS: whether `serve` also runs the
+// job worker. It defaults to true in development (so `make dev` is one
+// process) and false otherwise; production refuses true.
+func (c Config) JobsInProcessOrDefault() bool {
+	if c.Jobs.InProcess != nil {
+		return *c.Jobs.InProcess
 	}
 	return c.Env == "development"
 }
@@ -121,6 +144,12 @@ func (c Config) validate(skip map[string]bool) (p []string) {
 	if _, _, err := net.SplitHostPort(c.AdminAddr); err != nil {
 		add("ADMIN_ADDR must be host:port, not %q", c.AdminAddr)
 	}
+	if _, _, err := net.SplitHostPort(c.Jobs.WorkerAddr); err != nil {
+		add("WORKER_HTTP_ADDR must be host:port, not %q", c.Jobs.WorkerAddr)
+	}
+	if c.Jobs.Timeout <= 0 || c.Jobs.SoftStopTimeout <= 0 {
+		add("JOBS_TIMEOUT and JOBS_SOFT_STOP_TIMEOUT must be positive")
+	}
 	if (c.BaseURL.Scheme != "http" && c.BaseURL.Scheme != "https") || c.BaseURL.Host == "" {
 		add("BASE_URL must be an absolute http(s) URL, not %q", c.BaseURL)
 	}
@@ -167,6 +196,9 @@ func (c Config) productionRefusals() []string {
 	}
 	if c.SMTPURL == "" {
 		p = append(p, "production: SMTP_URL is not set, so mail would only be logged")
+	}
+	if c.JobsInProcessOrDefault() {
+		p = append(p, "production: JOBS_IN_PROCESS must not be true; run `app worker` as its own process")
 	}
 	return p
 }

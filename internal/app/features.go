@@ -9,20 +9,21 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/home"
 	"github.com/groundwork-dev/groundwork/internal/platform/flash"
-	"github.com/groundwork-dev/groundwork/internal/platform/mail"
+	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/session"
+	"github.com/groundwork-dev/groundwork/internal/queue"
 	"github.com/groundwork-dev/groundwork/internal/tasks"
 )
 
-// features holds every feature's controller, plus what the server needs
-// to run and stop them.
+// features holds every feature's controller, plus what the server and
+// the job worker need of them.
 type features struct {
 	home    *home.Controller
 	account *account.Controller
 	tasks   *tasks.Controller
-	// accounts sends mail in the background (Wait before closing the
-	// pool) and purges expired records (PurgeEvery).
+	queue   *queue.Controller
+	// accounts is the account rules, which the account jobs run on.
 	accounts *account.Service
 	// sessions loads and saves the session of every page request.
 	sessions *scs.SessionManager
@@ -31,16 +32,16 @@ type features struct {
 }
 
 // newFeatures builds each feature from its dependencies, explicitly (no
-// container, no registration). Tests call it with a fast password hasher
-// and a capturing mail sender.
-func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, mailer mail.Sender) features {
+// container, no registration). Services enqueue their jobs on q.
+// Tests call it with a fast password hasher.
+func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, q *jobs.Queue) features {
 	sessions := session.New(pool, session.Options{
 		Secure:      cfg.SecureCookies(),
 		IdleTimeout: cfg.SessionIdleTimeout,
 		Lifetime:    cfg.SessionLifetime,
 	})
 	flashes := flash.New(sessions)
-	accounts := account.NewService(pool, hasher, mailer, account.Config{
+	accounts := account.NewService(pool, hasher, q, account.Config{
 		BaseURL:              cfg.BaseURL,
 		RequireVerifiedEmail: cfg.RequireEmailVerification,
 		LogKey:               []byte(cfg.SecretKey),
@@ -49,6 +50,7 @@ func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, mailer
 		home:     home.NewController(home.NewService(home.NewRepository(pool), cfg.Env, Version())),
 		account:  account.NewController(accounts, sessions, flashes, cfg.AuthRateLimit),
 		tasks:    tasks.NewController(tasks.NewService(pool, time.Now), flashes),
+		queue:    queue.NewController(queue.NewService(q), flashes),
 		accounts: accounts,
 		sessions: sessions,
 		flash:    flashes,

@@ -68,7 +68,10 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 			r.Use(auth.RequireUser)
 			r.Route("/account", d.account.AccountRoutes)
 			r.Route("/tasks", d.tasks.Routes)
-			r.With(auth.RequireAdmin).Route("/admin", d.account.AdminRoutes)
+			r.With(auth.RequireAdmin).Route("/admin", func(r chi.Router) {
+				d.account.AdminRoutes(r)
+				r.Route("/jobs", d.queue.Routes)
+			})
 		})
 	})
 

@@ -20,6 +20,8 @@ import (
 
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
+	"github.com/groundwork-dev/groundwork/internal/platform/jobs/jobstest"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging/logtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
@@ -54,8 +56,20 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 		hasher = fastHasher()
 	}
 	capture := &mail.Capture{}
-	f := newFeatures(cfg, pool, hasher, capture)
-	t.Cleanup(f.accounts.Wait)
+	opts := jobstest.Options()
+	inserter, err := jobs.New(pool, log, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFeatures(cfg, pool, hasher, inserter)
+	worker, err := newWorker(opts, log, pool, f, capture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := worker.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(worker.Stop)
 	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(pool, migrator, log), features: f})
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +142,11 @@ func newOfflineRouter(t *testing.T) *chi.Mux {
 	}
 	t.Cleanup(func() { migrator.Close() })
 	log := slog.New(slog.DiscardHandler)
-	f := newFeatures(cfg, pool, fastHasher(), &mail.Capture{})
+	inserter, err := jobs.New(pool, log, jobs.Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFeatures(cfg, pool, fastHasher(), inserter)
 	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(pool, migrator, log), features: f})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
@@ -33,46 +35,89 @@ const (
 // runServe runs the web server until ctx is done, then shuts down
 // gracefully (see shutdown). stopSignals restores the default signal
 // behaviour, so a second SIGINT/SIGTERM during shutdown kills the process.
+// With JOBS_IN_PROCESS it also runs the job worker, stopped after the
+// server.
 func runServe(ctx context.Context, stopSignals func(), environ []string, stdout io.Writer) error {
-	cfg, err := LoadConfig(environ)
+	p, err := openProcess(environ, stdout)
 	if err != nil {
 		return err
 	}
-	log, err := logging.New(stdout, cfg.Log.Level, cfg.Log.Format)
-	if err != nil {
-		return err
-	}
-	// The pool connects lazily: the server starts even if the database is down.
-	pool, err := postgres.Open(cfg.Database.URL, cfg.Database.MaxConns)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	migrator, err := migrations.NewMigrator(pool)
-	if err != nil {
-		return err
-	}
-	defer migrator.Close()
-	mailer, err := newMailer(cfg, log)
-	if err != nil {
-		return err
-	}
-	f := newFeatures(cfg, pool, password.NewHasher(password.DefaultParams, 2*runtime.GOMAXPROCS(0)), mailer)
-	defer f.accounts.Wait() // mail still being handed over
+	defer p.close()
 
 	// Background work stops when the server does, whatever the reason
 	// (a signal, or a listener that failed to start).
 	var background sync.WaitGroup
-	bgCtx, stopBackground := context.WithCancel(logging.WithLogger(ctx, log))
+	bgCtx, stopBackground := context.WithCancel(logging.WithLogger(ctx, p.log))
 	defer background.Wait()
 	defer stopBackground()
-	if cfg.MigrateOnStartOrDefault() {
-		background.Go(func() { migrateWhenReachable(bgCtx, migrator, log) })
+	if p.cfg.MigrateOnStartOrDefault() {
+		background.Go(func() { migrateWhenReachable(bgCtx, p.migrator, p.log) })
 	}
-	background.Go(func() { f.accounts.PurgeEvery(bgCtx, 5*time.Minute) })
+	if p.cfg.JobsInProcessOrDefault() {
+		worker, err := newWorker(jobOptions(p.cfg), p.log, p.pool, p.features, p.mailer)
+		if err != nil {
+			return err
+		}
+		if err := worker.Start(bgCtx); err != nil {
+			return err
+		}
+		defer worker.Stop()
+	}
 
-	checker := health.New(pool, migrator, log)
-	return serveHTTP(ctx, stopSignals, cfg, log, routeDeps{cfg: cfg, log: log, checker: checker, features: f})
+	checker := health.New(p.pool, p.migrator, p.log)
+	return serveHTTP(ctx, stopSignals, p.cfg, p.log, routeDeps{cfg: p.cfg, log: p.log, checker: checker, features: p.features})
+}
+
+// process is what serve and worker share: the configuration, the log,
+// the pool, the migrator (for /ready), the features on an insert-only
+// queue, and the mail sender the jobs use.
+type process struct {
+	cfg      Config
+	log      *slog.Logger
+	pool     *pgxpool.Pool
+	migrator *postgres.Migrator
+	features features
+	mailer   mail.Sender
+}
+
+// openProcess loads the configuration and opens what a long-running
+// command needs; close releases it. The pool connects lazily: the process
+// starts even if the database is down.
+func openProcess(environ []string, stdout io.Writer) (*process, error) {
+	cfg, err := LoadConfig(environ)
+	if err != nil {
+		return nil, err
+	}
+	log, err := logging.New(stdout, cfg.Log.Level, cfg.Log.Format)
+	if err != nil {
+		return nil, err
+	}
+	mailer, err := newMailer(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := postgres.Open(cfg.Database.URL, cfg.Database.MaxConns)
+	if err != nil {
+		return nil, err
+	}
+	migrator, err := migrations.NewMigrator(pool)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	inserter, err := newInserter(cfg, log, pool)
+	if err != nil {
+		migrator.Close()
+		pool.Close()
+		return nil, err
+	}
+	f := newFeatures(cfg, pool, password.NewHasher(password.DefaultParams, 2*runtime.GOMAXPROCS(0)), inserter)
+	return &process{cfg: cfg, log: log, pool: pool, migrator: migrator, features: f, mailer: mailer}, nil
+}
+
+func (p *process) close() {
+	p.migrator.Close()
+	p.pool.Close()
 }
 
 // serveHTTP builds the router and the server, listens on HTTP_ADDR and

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"os"
 	"runtime"
@@ -17,7 +18,7 @@ import (
 
 	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
-	"github.com/groundwork-dev/groundwork/internal/platform/mail"
+	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
 )
@@ -55,8 +56,13 @@ func runUser(ctx context.Context, args, environ []string, stdin io.Reader, stdou
 	if *admin {
 		role = account.RoleAdmin
 	}
-	// The command sends no mail; the operator vouches for the address.
-	svc := account.NewService(pool, password.NewHasher(password.DefaultParams, runtime.GOMAXPROCS(0)), &mail.Capture{}, account.Config{})
+	// The command enqueues no mail (the operator vouches for the address),
+	// but the service wants a queue.
+	queue, err := jobs.New(pool, slog.New(slog.DiscardHandler), jobs.Options{}, nil)
+	if err != nil {
+		return err
+	}
+	svc := account.NewService(pool, password.NewHasher(password.DefaultParams, runtime.GOMAXPROCS(0)), queue, account.Config{})
 	u, err := svc.CreateUser(ctx, *email, pw, role, true)
 	if errors.Is(err, account.ErrEmailTaken) {
 		return errors.New("user create: a user with this email already exists")
