@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/groundwork-dev/groundwork/internal/platform/httpx/httpxtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
 )
 
@@ -158,7 +159,7 @@ func assertPagesUnavailable(t *testing.T, baseURL string) {
 	if resp.Header.Get("Retry-After") == "" {
 		t.Error("503 without Retry-After")
 	}
-	if mustDoc(t, body).Find(`[data-testid="error-page"]`).Length() != 1 {
+	if httpxtest.Doc(t, body).Find(`[data-testid="error-page"]`).Length() != 1 {
 		t.Errorf("503 is not the styled error page:\n%s", body)
 	}
 	if d := time.Since(start); d > 5*time.Second {
