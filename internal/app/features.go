@@ -9,6 +9,7 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/home"
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
+	"github.com/groundwork-dev/groundwork/internal/platform/metrics"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/session"
 	"github.com/groundwork-dev/groundwork/internal/tasks"
@@ -28,8 +29,8 @@ type features struct {
 
 // newFeatures builds each feature from its dependencies, explicitly (no
 // container, no registration). Tests call it with a fast password hasher
-// and a capturing mail sender.
-func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, mailer mail.Sender) features {
+// and a capturing mail sender; m may be nil (no metrics).
+func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, mailer mail.Sender, m *metrics.Metrics) features {
 	sessions := session.New(pool, session.Options{
 		Secure:      cfg.SecureCookies(),
 		IdleTimeout: cfg.SessionIdleTimeout,
@@ -39,6 +40,7 @@ func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, mailer
 		BaseURL:              cfg.BaseURL,
 		RequireVerifiedEmail: cfg.RequireEmailVerification,
 		LogKey:               []byte(cfg.SecretKey),
+		ThrottleHits:         m.ThrottleHits(metrics.ThrottleAccount),
 	})
 	return features{
 		home:     home.NewController(home.NewService(home.NewRepository(pool), cfg.Env, Version())),

@@ -7,11 +7,13 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/httprate"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/internal/platform/metrics"
 	"github.com/groundwork-dev/groundwork/internal/platform/middleware"
 	"github.com/groundwork-dev/groundwork/internal/tasks"
 	"github.com/groundwork-dev/groundwork/web"
@@ -25,6 +27,8 @@ type routeDeps struct {
 	features
 	// devReload serves the live-reload stream (development only; nil otherwise).
 	devReload http.Handler
+	// obs is metrics and tracing (issue 14); nil leaves them out.
+	obs *observability
 }
 
 // devReloadPath is the live-reload stream the layout listens to in development.
@@ -42,6 +46,7 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 	r.Use(
 		middleware.RequestID,
 		middleware.ClientIP(d.cfg.TrustedProxies),
+		d.obs.middleware(), // metrics + tracing (issue 14), before the log so it has the trace ID
 		middleware.AccessLog(d.log),
 		middleware.Recover,
 		middleware.SecurityHeaders(middleware.SecurityOptions{
@@ -82,7 +87,7 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 		r.Use(middleware.NoStore, d.sessions.LoadAndSave, d.account.Authenticate)
 		r.Group(d.home.Routes)
 		r.Group(func(r chi.Router) {
-			r.Use(perClientIP(d.cfg.AuthRateLimit, time.Minute))
+			r.Use(perClientIP(d.cfg.AuthRateLimit, time.Minute, d.obs.meter().ThrottleHits(metrics.ThrottleClientIP)))
 			d.account.Routes(r)
 		})
 		r.Group(func(r chi.Router) {
@@ -108,11 +113,14 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 // perClientIP limits each client address to limit requests per window on
 // the routes it wraps (an in-memory count per instance; sign-in failures
 // are also throttled per account in PostgreSQL). Over the limit: 429 with
-// Retry-After, through the responder.
-func perClientIP(limit int, window time.Duration) func(http.Handler) http.Handler {
+// Retry-After, through the responder, counted in hits if not nil.
+func perClientIP(limit int, window time.Duration, hits prometheus.Counter) func(http.Handler) http.Handler {
 	return httprate.Limit(limit, window,
 		httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return middleware.ClientIPFrom(r), nil }),
 		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
+			if hits != nil {
+				hits.Inc()
+			}
 			httpx.Error(w, r, &apperr.Error{Kind: apperr.TooManyRequests, RetryAfter: window})
 		}),
 	)

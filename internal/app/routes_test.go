@@ -53,7 +53,7 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 		hasher = fastHasher()
 	}
 	capture := &mail.Capture{}
-	f := newFeatures(cfg, pool, hasher, capture)
+	f := newFeatures(cfg, pool, hasher, capture, nil)
 	t.Cleanup(f.accounts.Wait)
 	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(pool, migrator, log), features: f})
 	if err != nil {

@@ -45,12 +45,22 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 		return err
 	}
 
+	// Metrics and optional tracing (issue 14; admin.go).
+	obs, err := newObservability(cfg)
+	if err != nil {
+		return err
+	}
+	defer obs.close(log)
+
 	// The pool connects lazily: the server starts even if the database is down.
-	pool, err := postgres.Open(cfg.Database.URL, cfg.Database.MaxConns)
+	pool, err := postgres.Open(cfg.Database.URL, cfg.Database.MaxConns, obs.poolOption())
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
+	if err := obs.metrics.WatchPool(pool); err != nil {
+		return err
+	}
 	migrator, err := postgres.NewMigrator(pool, migrations.FS)
 	if err != nil {
 		return err
@@ -72,14 +82,14 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 	if err != nil {
 		return err
 	}
-	f := newFeatures(cfg, pool, password.NewHasher(password.DefaultParams, 2*runtime.GOMAXPROCS(0)), mailer)
+	f := newFeatures(cfg, pool, password.NewHasher(password.DefaultParams, 2*runtime.GOMAXPROCS(0)), mailer, obs.metrics)
 	defer f.accounts.Wait() // mail still being handed over
 	background.Go(func() { purgeEvery(bgCtx, 5*time.Minute, log, session.NewStore(pool), f.accounts) })
 
 	// streams is closed when shutdown begins, ending long-lived responses
 	// (live reload now, SSE later) that Shutdown would otherwise wait for.
 	streams := make(chan struct{})
-	deps := routeDeps{cfg: cfg, log: log, checker: checker, features: f}
+	deps := routeDeps{cfg: cfg, log: log, checker: checker, features: f, obs: obs}
 	if cfg.Env == "development" {
 		deps.devReload = devReloadHandler(rand.Text(), streams)
 	}
@@ -104,6 +114,13 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 	}
 	srv.RegisterOnShutdown(sync.OnceFunc(func() { close(streams) }))
+
+	// The admin listener (issue 14) stops after the public server has.
+	stopAdmin, err := serveAdmin(cfg.AdminAddr, adminHandler(obs.metrics), log)
+	if err != nil {
+		return err
+	}
+	defer stopAdmin()
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
+	"github.com/groundwork-dev/groundwork/internal/platform/tracing"
 )
 
 // Actor is who acts: a user, and whether they are an admin (admins may
@@ -22,7 +23,7 @@ type Actor struct {
 
 // Service is the rules of tasks. Every change and its event are written in
 // one transaction; pages and the API both call it, so no rule is written
-// twice.
+// twice. Each method is a span when the request is traced (tracing.Start).
 type Service struct {
 	pool *pgxpool.Pool
 	repo *Repository
@@ -41,6 +42,8 @@ func (s *Service) Today() Date { return NewDate(s.now()) }
 // p.Everyone is set and the actor is an admin (ErrNotAdmin otherwise).
 // Invalid params are an Invalid error with field messages.
 func (s *Service) List(ctx context.Context, a Actor, p ListParams) (Page, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.List")
+	defer span.End()
 	if problems := p.Normalize(); len(problems) > 0 {
 		return Page{}, apperr.Validation("The request has invalid parameters.", problems)
 	}
@@ -56,12 +59,16 @@ func (s *Service) List(ctx context.Context, a Actor, p ListParams) (Page, error)
 
 // Get returns a task of the actor (any task for an admin), or ErrNotFound.
 func (s *Service) Get(ctx context.Context, a Actor, id int64) (Task, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.Get")
+	defer span.End()
 	return s.repo.Get(ctx, ownerScope(a), id)
 }
 
 // WithEvents returns a task the actor may read (any task for an admin)
 // and its newest limit events, or ErrNotFound.
 func (s *Service) WithEvents(ctx context.Context, a Actor, id int64, limit int) (Task, []Event, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.WithEvents")
+	defer span.End()
 	t, err := s.Get(ctx, a, id)
 	if err != nil {
 		return Task{}, nil, err
@@ -76,6 +83,8 @@ func (s *Service) WithEvents(ctx context.Context, a Actor, id int64, limit int) 
 // Create adds a task for the actor and records a "created" event. It
 // returns an Invalid error when in breaks a rule.
 func (s *Service) Create(ctx context.Context, a Actor, in Input) (Task, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.Create")
+	defer span.End()
 	if problems := in.Validate(); len(problems) > 0 {
 		return Task{}, apperr.Validation("Please correct the highlighted fields.", problems)
 	}
@@ -96,6 +105,8 @@ func (s *Service) Create(ctx context.Context, a Actor, in Input) (Task, error) {
 // Update replaces a task's fields if version is still current. It returns
 // ErrNotFound, ErrConflict for a stale version, or an Invalid error.
 func (s *Service) Update(ctx context.Context, a Actor, id int64, version int32, in Input) (Task, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.Update")
+	defer span.End()
 	if problems := in.Validate(); len(problems) > 0 {
 		return Task{}, apperr.Validation("Please correct the highlighted fields.", problems)
 	}
@@ -123,6 +134,8 @@ func (s *Service) Update(ctx context.Context, a Actor, id int64, version int32, 
 
 // Patch applies a partial update (see Update for the errors).
 func (s *Service) Patch(ctx context.Context, a Actor, id int64, p Patch) (Task, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.Patch")
+	defer span.End()
 	current, err := s.repo.Get(ctx, a.UserID, id)
 	if err != nil {
 		return Task{}, s.writeErr(ctx, a, id, err)
@@ -134,6 +147,8 @@ func (s *Service) Patch(ctx context.Context, a Actor, id int64, p Patch) (Task, 
 // is not an edit that could overwrite someone else's). It returns
 // ErrNotFound or an Invalid error for an unknown status.
 func (s *Service) SetStatus(ctx context.Context, a Actor, id int64, status Status) (Task, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.SetStatus")
+	defer span.End()
 	if !status.Valid() {
 		return Task{}, apperr.Validation("Please choose a valid status.", map[string]string{"status": "Status must be one of: todo, doing, done."})
 	}
@@ -163,6 +178,8 @@ func (s *Service) SetStatus(ctx context.Context, a Actor, id int64, status Statu
 
 // Delete removes a task and records a "deleted" event. It returns ErrNotFound.
 func (s *Service) Delete(ctx context.Context, a Actor, id int64) error {
+	ctx, span := tracing.Start(ctx, "tasks.Service.Delete")
+	defer span.End()
 	err := s.inTx(ctx, func(repo *Repository) error {
 		t, err := repo.Delete(ctx, a.UserID, id)
 		if err != nil {

@@ -7,13 +7,14 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	chimw "github.com/go-chi/chi/v5/middleware"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
 )
 
 // AccessLog stores a request-scoped logger (with request_id) in the context
-// and writes one line per request when it ends: method, route pattern (not
+// (and trace_id when tracing is on) and writes one line per request when it ends: method, route pattern (not
 // the raw path, so IDs don't explode cardinality), status, bytes, duration,
 // client IP and request ID. Probe routes (/health, /ready) log at debug
 // level so that orchestrators polling them do not flood the log.
@@ -22,6 +23,9 @@ func AccessLog(base *slog.Logger) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			reqLog := base.With("request_id", httpx.RequestID(r.Context()))
+			if sc := trace.SpanContextFromContext(r.Context()); sc.HasTraceID() { // tracing on (issue 14)
+				reqLog = reqLog.With("trace_id", sc.TraceID().String())
+			}
 			ww := chimw.NewWrapResponseWriter(w, r.ProtoMajor)
 			defer func() {
 				level := slog.LevelInfo
