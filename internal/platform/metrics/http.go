@@ -5,12 +5,13 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	chimw "github.com/go-chi/chi/v5/middleware"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/route"
 )
 
-// Unmatched is the route label of requests no route matched: 404s and 405s
-// from the router, and requests refused by middleware before routing.
+// Unmatched is the route label of requests that match no route (404s and
+// 405s from the router, and anything else refused on such a path).
 const Unmatched = "unmatched"
 
 // Middleware counts each request in http_requests_total and
@@ -44,27 +45,12 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 	})
 }
 
-// routeLabel is the chi pattern that handled r, or Unmatched. A 404 or 405
-// is checked against the router again: a request that fell through a
-// mounted subrouter carries its mount pattern ("/tasks/*") without having
-// matched a route, while a handler's own 404 (a missing task) keeps its
-// pattern.
+// routeLabel is the pattern of the route r was for, or Unmatched.
 func routeLabel(r *http.Request, status int) string {
-	rctx := chi.RouteContext(r.Context())
-	pattern := rctx.RoutePattern() // "" for a nil rctx
-	if pattern == "" {
-		return Unmatched
+	if p := route.Pattern(r, status); p != "" {
+		return p
 	}
-	if (status == http.StatusNotFound || status == http.StatusMethodNotAllowed) && rctx.Routes != nil {
-		path := r.URL.RawPath
-		if path == "" {
-			path = r.URL.Path
-		}
-		if !rctx.Routes.Match(chi.NewRouteContext(), r.Method, path) {
-			return Unmatched
-		}
-	}
-	return pattern
+	return Unmatched
 }
 
 // methodLabel bounds the method label: clients can send any token.

@@ -6,12 +6,13 @@ import (
 	"net/http"
 	"net/netip"
 
-	"github.com/go-chi/chi/v5"
 	chimw "github.com/go-chi/chi/v5/middleware"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/route"
 )
 
 // Middleware starts a server span for each request and puts it in the
@@ -54,9 +55,9 @@ func Middleware(tp trace.TracerProvider, trustedProxies []string) (func(http.Han
 			if status == 0 {
 				status = http.StatusOK
 			}
-			if route := chi.RouteContext(ctx).RoutePattern(); route != "" {
-				span.SetName(method + " " + route)
-				span.SetAttributes(attribute.String("http.route", route))
+			if pattern := route.Pattern(r, status); pattern != "" {
+				span.SetName(method + " " + pattern)
+				span.SetAttributes(attribute.String("http.route", pattern))
 			}
 			span.SetAttributes(attribute.Int("http.response.status_code", status))
 			if status >= 500 {
