@@ -65,7 +65,7 @@ func TestProductionAdminAddr(t *testing.T) {
 	for addr, ok := range map[string]bool{
 		"127.0.0.1:9090": true, "10.244.1.7:9090": true, "172.30.250.3:9090": true, "192.168.1.5:9090": true,
 		"[fd00::5]:9090": true,
-		":9090": false, "0.0.0.0:9090": false, "[::]:9090": false, "203.0.113.5:9090": false, "admin.example.com:9090": false,
+		":9090":          false, "0.0.0.0:9090": false, "[::]:9090": false, "203.0.113.5:9090": false, "admin.example.com:9090": false,
 	} {
 		env := productionEnv()
 		env["ADMIN_ADDR"] = addr
