@@ -47,24 +47,24 @@ type poolCollector struct {
 	pool *pgxpool.Pool
 }
 
-var poolDescs = struct {
-	acquired, idle, total, constructing, max                     *prometheus.Desc
-	acquires, emptyAcquires, emptyWait, canceled, newConns, life *prometheus.Desc
-	idleDestroy                                                  *prometheus.Desc
-}{
-	acquired:      prometheus.NewDesc("pgxpool_acquired_connections", "Connections checked out of the pool now (in use by a query or transaction).", nil, nil),
-	idle:          prometheus.NewDesc("pgxpool_idle_connections", "Open connections idle in the pool now.", nil, nil),
-	total:         prometheus.NewDesc("pgxpool_total_connections", "Open connections now (acquired + idle + being opened).", nil, nil),
-	constructing:  prometheus.NewDesc("pgxpool_constructing_connections", "Connections being opened now.", nil, nil),
-	max:           prometheus.NewDesc("pgxpool_max_connections", "The pool's size limit (DATABASE_MAX_CONNS).", nil, nil),
-	acquires:      prometheus.NewDesc("pgxpool_acquires_total", "Successful connection acquires.", nil, nil),
-	emptyAcquires: prometheus.NewDesc("pgxpool_empty_acquires_total", "Acquires that found no idle connection and had to wait for one.", nil, nil),
-	emptyWait:     prometheus.NewDesc("pgxpool_empty_acquire_wait_seconds_total", "Time spent waiting by the acquires that found no idle connection.", nil, nil),
-	canceled:      prometheus.NewDesc("pgxpool_canceled_acquires_total", "Acquires abandoned because their context ended (a request timed out or its client left while waiting).", nil, nil),
-	newConns:      prometheus.NewDesc("pgxpool_new_connections_total", "Connections opened.", nil, nil),
-	life:          prometheus.NewDesc("pgxpool_max_lifetime_destroys_total", "Connections closed for reaching their maximum lifetime.", nil, nil),
-	idleDestroy:   prometheus.NewDesc("pgxpool_max_idle_destroys_total", "Connections closed for being idle too long.", nil, nil),
-}
+func desc(name, help string) *prometheus.Desc { return prometheus.NewDesc(name, help, nil, nil) }
+
+// The pool's metrics: gauges (the pool now), then counters (totals).
+var (
+	descAcquired     = desc("pgxpool_acquired_connections", "Connections checked out of the pool now (in use by a query or transaction).")
+	descIdle         = desc("pgxpool_idle_connections", "Open connections idle in the pool now.")
+	descTotal        = desc("pgxpool_total_connections", "Open connections now (acquired + idle + being opened).")
+	descConstructing = desc("pgxpool_constructing_connections", "Connections being opened now.")
+	descMax          = desc("pgxpool_max_connections", "The pool's size limit (DATABASE_MAX_CONNS).")
+
+	descAcquires      = desc("pgxpool_acquires_total", "Successful connection acquires.")
+	descEmptyAcquires = desc("pgxpool_empty_acquires_total", "Acquires that found no idle connection and had to wait for one.")
+	descEmptyWait     = desc("pgxpool_empty_acquire_wait_seconds_total", "Time spent waiting by the acquires that found no idle connection.")
+	descCanceled      = desc("pgxpool_canceled_acquires_total", "Acquires abandoned because their context ended (a request timed out or its client left while waiting).")
+	descNewConns      = desc("pgxpool_new_connections_total", "Connections opened.")
+	descLifetime      = desc("pgxpool_max_lifetime_destroys_total", "Connections closed for reaching their maximum lifetime.")
+	descIdleDestroy   = desc("pgxpool_max_idle_destroys_total", "Connections closed for being idle too long.")
+)
 
 func (c *poolCollector) Describe(ch chan<- *prometheus.Desc) {
 	prometheus.DescribeByCollect(c, ch)
@@ -76,17 +76,16 @@ func (c *poolCollector) Collect(ch chan<- prometheus.Metric) {
 	counter := func(d *prometheus.Desc, v float64) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v)
 	}
-	d := poolDescs
-	gauge(d.acquired, float64(s.AcquiredConns()))
-	gauge(d.idle, float64(s.IdleConns()))
-	gauge(d.total, float64(s.TotalConns()))
-	gauge(d.constructing, float64(s.ConstructingConns()))
-	gauge(d.max, float64(s.MaxConns()))
-	counter(d.acquires, float64(s.AcquireCount()))
-	counter(d.emptyAcquires, float64(s.EmptyAcquireCount()))
-	counter(d.emptyWait, s.EmptyAcquireWaitTime().Seconds())
-	counter(d.canceled, float64(s.CanceledAcquireCount()))
-	counter(d.newConns, float64(s.NewConnsCount()))
-	counter(d.life, float64(s.MaxLifetimeDestroyCount()))
-	counter(d.idleDestroy, float64(s.MaxIdleDestroyCount()))
+	gauge(descAcquired, float64(s.AcquiredConns()))
+	gauge(descIdle, float64(s.IdleConns()))
+	gauge(descTotal, float64(s.TotalConns()))
+	gauge(descConstructing, float64(s.ConstructingConns()))
+	gauge(descMax, float64(s.MaxConns()))
+	counter(descAcquires, float64(s.AcquireCount()))
+	counter(descEmptyAcquires, float64(s.EmptyAcquireCount()))
+	counter(descEmptyWait, s.EmptyAcquireWaitTime().Seconds())
+	counter(descCanceled, float64(s.CanceledAcquireCount()))
+	counter(descNewConns, float64(s.NewConnsCount()))
+	counter(descLifetime, float64(s.MaxLifetimeDestroyCount()))
+	counter(descIdleDestroy, float64(s.MaxIdleDestroyCount()))
 }
