@@ -2,6 +2,7 @@ package tracing
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -97,6 +98,38 @@ func TestMiddleware(t *testing.T) {
 				t.Errorf("status %v, want error %v", server.Status, wantErr)
 			}
 		})
+	}
+}
+
+// TestNewProviderExports sends a span to a fake OTLP/HTTP collector: the
+// path, the protobuf body and the configured headers arrive.
+func TestNewProviderExports(t *testing.T) {
+	got := make(chan *http.Request, 1)
+	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if len(body) > 0 {
+			got <- r
+		}
+	}))
+	defer collector.Close()
+	tp, err := NewProvider(Config{Endpoint: collector.URL + "/", Headers: map[string]string{"x-api-key": "k1"},
+		ServiceName: "test", SampleRatio: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, span := tp.Tracer("test").Start(context.Background(), "exported")
+	span.End()
+	if err := tp.Shutdown(context.Background()); err != nil { // flushes the batch
+		t.Fatal(err)
+	}
+	select {
+	case r := <-got:
+		if r.Method != "POST" || r.URL.Path != "/v1/traces" || r.Header.Get("Content-Type") != "application/x-protobuf" ||
+			r.Header.Get("x-api-key") != "k1" {
+			t.Errorf("export = %s %s %q key %q", r.Method, r.URL.Path, r.Header.Get("Content-Type"), r.Header.Get("x-api-key"))
+		}
+	default:
+		t.Fatal("nothing reached the collector")
 	}
 }
 
