@@ -5,12 +5,12 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	chimw "github.com/go-chi/chi/v5/middleware"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
+	"github.com/groundwork-dev/groundwork/internal/platform/route"
 )
 
 // AccessLog stores a request-scoped logger (with request_id) in the context
@@ -38,7 +38,7 @@ func AccessLog(base *slog.Logger) func(http.Handler) http.Handler {
 				}
 				reqLog.LogAttrs(r.Context(), level, "http request",
 					slog.String("method", r.Method),
-					slog.String("route", routePattern(r)),
+					slog.String("route", route.Pattern(r, status)), // as in the metrics (issue 14)
 					slog.Int("status", status),
 					slog.Int("bytes", ww.BytesWritten()),
 					slog.Duration("duration", time.Since(start)),
@@ -48,12 +48,4 @@ func AccessLog(base *slog.Logger) func(http.Handler) http.Handler {
 			next.ServeHTTP(ww, r.WithContext(logging.WithLogger(r.Context(), reqLog)))
 		})
 	}
-}
-
-// routePattern is the matched chi pattern, or "" for unmatched routes.
-func routePattern(r *http.Request) string {
-	if rc := chi.RouteContext(r.Context()); rc != nil {
-		return rc.RoutePattern()
-	}
-	return ""
 }
