@@ -26,16 +26,18 @@ type Controller struct {
 	svc      *Service
 	sessions *scs.SessionManager
 	flash    *flash.Messages
-	// authRateLimit is how many requests per minute one client address
-	// may send to the sign-in, sign-up and password routes.
-	authRateLimit int
+	// authLimit limits the requests per minute of one client address to
+	// the sign-in, sign-up and password routes.
+	authLimit func(http.Handler) http.Handler
 }
 
 // NewController returns a Controller. authRateLimit is the requests per
 // minute one client address may send to the routes of Routes (on top of
-// the per-account sign-in throttle in PostgreSQL).
-func NewController(svc *Service, sessions *scs.SessionManager, flashes *flash.Messages, authRateLimit int) *Controller {
-	return &Controller{svc: svc, sessions: sessions, flash: flashes, authRateLimit: authRateLimit}
+// the per-account sign-in throttle in PostgreSQL); throttleHits, if not
+// nil, counts the requests refused.
+func NewController(svc *Service, sessions *scs.SessionManager, flashes *flash.Messages, authRateLimit int, throttleHits middleware.Counter) *Controller {
+	return &Controller{svc: svc, sessions: sessions, flash: flashes,
+		authLimit: middleware.RateLimitByClientIP(authRateLimit, time.Minute, throttleHits)}
 }
 
 // Routes registers the routes anyone may use, behind a per-address rate
@@ -43,7 +45,7 @@ func NewController(svc *Service, sessions *scs.SessionManager, flashes *flash.Me
 // verification.
 func (c *Controller) Routes(r chi.Router) {
 	r.Group(func(r chi.Router) {
-		r.Use(middleware.RateLimitByClientIP(c.authRateLimit, time.Minute))
+		r.Use(c.authLimit)
 		r.Get("/signup", httpx.Handle(c.new))      // GET  /signup
 		r.Post("/signup", httpx.Handle(c.create))  // POST /signup
 		r.Get("/login", httpx.Handle(c.loginForm)) // GET  /login

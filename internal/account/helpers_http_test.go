@@ -61,7 +61,7 @@ func newServer(t *testing.T, o serverOptions) *testServer {
 	svc, capture := newServiceWith(t, pool, o.params, o.account)
 	o.http.Pool, o.http.Views = pool, layout.ErrorViews()
 	h := httpxtest.New(t, o.http)
-	c := account.NewController(svc, h.Sessions, h.Flash, o.rateLimit)
+	c := account.NewController(svc, h.Sessions, h.Flash, o.rateLimit, nil)
 	srv := h.Serve(func(r chi.Router) {
 		r.Use(c.Authenticate)
 		r.Group(c.Routes)

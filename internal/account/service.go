@@ -39,6 +39,9 @@ type Config struct {
 	RequireVerifiedEmail bool
 	// LogKey keys the HMAC that stands in for email addresses in logs.
 	LogKey []byte
+	// ThrottleHits, if set, counts sign-ins the throttle refuses
+	// (login_throttle_hits_total{throttle="account"}; issue 14).
+	ThrottleHits interface{ Inc() }
 }
 
 // Service is the rules of accounts. It knows nothing about HTTP; sessions
@@ -116,6 +119,9 @@ func (s *Service) Login(ctx context.Context, in LoginInput, clientIP string) (Us
 	}
 	if fromIP.Count >= maxFailuresPerAccountAndIP || total.Count >= maxFailuresPerAccount {
 		s.event(ctx, "login", "throttled", 0, email, clientIP)
+		if s.cfg.ThrottleHits != nil {
+			s.cfg.ThrottleHits.Inc()
+		}
 		retry := fromIP.RetryIn
 		if total.Count >= maxFailuresPerAccount {
 			retry = max(retry, total.RetryIn)

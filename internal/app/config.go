@@ -51,6 +51,8 @@ type Config struct {
 
 	SMTPURL   string `env:"SMTP_URL"`
 	AdminAddr string `env:"ADMIN_ADDR" envDefault:"127.0.0.1:9090"`
+	// Tracing is the optional OpenTelemetry tracing (config_observability.go).
+	Tracing TracingConfig
 }
 
 // DatabaseConfig is the part of Config the migrate command needs.
@@ -105,7 +107,7 @@ func (c Config) SecureCookies() bool { return c.BaseURL.Scheme == "https" }
 
 // secretVars accept NAME_FILE, a path to a file holding the value (Docker
 // and Kubernetes secrets).
-var secretVars = []string{"DATABASE_URL", "SECRET_KEY", "SMTP_URL"}
+var secretVars = []string{"DATABASE_URL", "SECRET_KEY", "SMTP_URL", "OTEL_EXPORTER_OTLP_HEADERS"}
 
 // LoadConfig parses and validates the configuration from environ (KEY=VALUE
 // pairs, as os.Environ returns). Every problem is reported, one per line,
@@ -173,6 +175,7 @@ func (c Config) validate(skip map[string]bool) (p []string) {
 			add("SMTP_URL must look like smtp://user:pass@host:port")
 		}
 	}
+	p = append(p, c.Tracing.problems()...)
 	if c.Production() {
 		p = append(p, c.productionRefusals()...)
 	}
@@ -191,8 +194,8 @@ func (c Config) productionRefusals() []string {
 	if len(c.AllowedHosts) == 0 {
 		p = append(p, "production: ALLOWED_HOSTS must list the host names the site answers to")
 	}
-	if host, _, err := net.SplitHostPort(c.AdminAddr); err == nil && !isLoopback(host) {
-		p = append(p, fmt.Sprintf("production: ADMIN_ADDR %q is public; bind the admin listener to 127.0.0.1", c.AdminAddr))
+	if host, _, err := net.SplitHostPort(c.AdminAddr); err == nil && !isLoopback(host) && !isPrivate(host) {
+		p = append(p, fmt.Sprintf("production: ADMIN_ADDR %q is public; bind the admin listener to 127.0.0.1 (or a private address such as the pod IP)", c.AdminAddr))
 	}
 	if c.SMTPURL == "" {
 		p = append(p, "production: SMTP_URL is not set, so mail would only be logged")
@@ -209,6 +212,14 @@ func isLoopback(host string) bool {
 	}
 	ip, err := netip.ParseAddr(host)
 	return err == nil && ip.IsLoopback()
+}
+
+// isPrivate reports whether host is a private (RFC 1918, RFC 4193) IP:
+// the admin listener may bind one in production (a pod IP that Prometheus
+// scrapes), never all interfaces or a public address.
+func isPrivate(host string) bool {
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsPrivate()
 }
 
 // validOrigin reports whether s is exactly scheme://host[:port].

@@ -10,6 +10,7 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/home"
 	"github.com/groundwork-dev/groundwork/internal/platform/flash"
 	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
+	"github.com/groundwork-dev/groundwork/internal/platform/metrics"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/session"
 	"github.com/groundwork-dev/groundwork/internal/queue"
@@ -32,9 +33,9 @@ type features struct {
 }
 
 // newFeatures builds each feature from its dependencies, explicitly (no
-// container, no registration). Services enqueue their jobs on q.
-// Tests call it with a fast password hasher.
-func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, q *jobs.Queue) features {
+// container, no registration). Services enqueue their jobs on q. Tests
+// call it with a fast password hasher; m may be nil (no metrics).
+func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, q *jobs.Queue, m *metrics.Metrics) features {
 	sessions := session.New(pool, session.Options{
 		Secure:      cfg.SecureCookies(),
 		IdleTimeout: cfg.SessionIdleTimeout,
@@ -45,10 +46,11 @@ func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, q *job
 		BaseURL:              cfg.BaseURL,
 		RequireVerifiedEmail: cfg.RequireEmailVerification,
 		LogKey:               []byte(cfg.SecretKey),
+		ThrottleHits:         m.ThrottleHits(metrics.ThrottleAccount),
 	})
 	return features{
 		home:     home.NewController(home.NewService(home.NewRepository(pool), cfg.Env, Version())),
-		account:  account.NewController(accounts, sessions, flashes, cfg.AuthRateLimit),
+		account:  account.NewController(accounts, sessions, flashes, cfg.AuthRateLimit, m.ThrottleHits(metrics.ThrottleClientIP)),
 		tasks:    tasks.NewController(tasks.NewService(pool, time.Now), flashes),
 		queue:    queue.NewController(queue.NewService(q), flashes),
 		accounts: accounts,

@@ -26,3 +26,6 @@ func accountServer(t *testing.T, change func(*Config), logs io.Writer, hasher *p
 	t.Cleanup(srv.Close)
 	return srv, st
 }
+
+// alicePassword is a password the policy accepts, for test accounts.
+const alicePassword = "correct horse battery staple"

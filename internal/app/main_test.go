@@ -27,6 +27,7 @@ func testEnv(t *testing.T) map[string]string {
 	return map[string]string{
 		"APP_ENV":              "test",
 		"HTTP_ADDR":            "127.0.0.1:0",
+		"ADMIN_ADDR":           "127.0.0.1:0",
 		"BASE_URL":             "http://localhost:8080",
 		"DATABASE_URL":         pgtest.NewDatabase(t),
 		"SECRET_KEY":           testSecret,

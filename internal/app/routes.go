@@ -24,6 +24,8 @@ type routeDeps struct {
 	features
 	// devReload serves the live-reload stream (development only; nil otherwise).
 	devReload http.Handler
+	// obs is metrics and tracing; nil leaves them out.
+	obs *observability
 }
 
 // devReloadPath is the live-reload stream the layout listens to in development.
@@ -43,6 +45,7 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 		TrustedOrigins: append([]string{origin(d.cfg.BaseURL)}, d.cfg.CORSAllowedOrigins...),
 		CORSOrigins:    d.cfg.CORSAllowedOrigins,
 		MaxBodyBytes:   httpx.MaxBodyBytes,
+		Observe:        d.obs.middleware(),
 	})
 	if err != nil {
 		return nil, err

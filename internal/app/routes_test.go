@@ -61,7 +61,7 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newFeatures(cfg, pool, hasher, inserter)
+	f := newFeatures(cfg, pool, hasher, inserter, nil)
 	worker, err := newWorker(opts, log, pool, f, capture)
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +146,7 @@ func newOfflineRouter(t *testing.T) *chi.Mux {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newFeatures(cfg, pool, fastHasher(), inserter)
+	f := newFeatures(cfg, pool, fastHasher(), inserter, nil)
 	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(pool, migrator, log), features: f})
 	if err != nil {
 		t.Fatal(err)

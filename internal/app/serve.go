@@ -65,7 +65,7 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 	}
 
 	checker := health.New(p.pool, p.migrator, p.log)
-	return serveHTTP(ctx, stopSignals, p.cfg, p.log, routeDeps{cfg: p.cfg, log: p.log, checker: checker, features: p.features})
+	return serveHTTP(ctx, stopSignals, p.cfg, p.log, routeDeps{cfg: p.cfg, log: p.log, checker: checker, features: p.features, obs: p.obs})
 }
 
 // process is what serve and worker share: the configuration, the log,
@@ -74,6 +74,7 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 type process struct {
 	cfg      Config
 	log      *slog.Logger
+	obs      *observability // metrics and optional tracing (admin.go)
 	pool     *pgxpool.Pool
 	migrator *postgres.Migrator
 	features features
@@ -96,28 +97,47 @@ func openProcess(environ []string, stdout io.Writer) (*process, error) {
 	if err != nil {
 		return nil, err
 	}
-	pool, err := postgres.Open(cfg.Database.URL, cfg.Database.MaxConns)
-	if err != nil {
+	p := &process{cfg: cfg, log: log, mailer: mailer}
+	if err := p.open(); err != nil {
+		p.close()
 		return nil, err
 	}
-	migrator, err := migrations.NewMigrator(pool)
-	if err != nil {
-		pool.Close()
-		return nil, err
-	}
-	inserter, err := newInserter(cfg, log, pool)
-	if err != nil {
-		migrator.Close()
-		pool.Close()
-		return nil, err
-	}
-	f := newFeatures(cfg, pool, password.NewHasher(password.DefaultParams, 2*runtime.GOMAXPROCS(0)), inserter)
-	return &process{cfg: cfg, log: log, pool: pool, migrator: migrator, features: f, mailer: mailer}, nil
+	return p, nil
 }
 
+// open opens the observability, the pool, the migrator and the features.
+func (p *process) open() (err error) {
+	if p.obs, err = newObservability(p.cfg); err != nil {
+		return err
+	}
+	if p.pool, err = postgres.Open(p.cfg.Database.URL, p.cfg.Database.MaxConns, p.obs.poolOption()); err != nil {
+		return err
+	}
+	if err := p.obs.metrics.WatchPool(p.pool); err != nil {
+		return err
+	}
+	if p.migrator, err = migrations.NewMigrator(p.pool); err != nil {
+		return err
+	}
+	inserter, err := newInserter(p.cfg, p.log, p.pool)
+	if err != nil {
+		return err
+	}
+	p.features = newFeatures(p.cfg, p.pool, password.NewHasher(password.DefaultParams, 2*runtime.GOMAXPROCS(0)), inserter, p.obs.metrics)
+	return nil
+}
+
+// close releases what open opened, newest first.
 func (p *process) close() {
-	p.migrator.Close()
-	p.pool.Close()
+	if p.migrator != nil {
+		p.migrator.Close()
+	}
+	if p.pool != nil {
+		p.pool.Close()
+	}
+	if p.obs != nil {
+		p.obs.close(p.log)
+	}
 }
 
 // serveHTTP builds the router and the server, listens on HTTP_ADDR and
@@ -149,6 +169,13 @@ func serveHTTP(ctx context.Context, stopSignals func(), cfg Config, log *slog.Lo
 		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 	}
 	srv.RegisterOnShutdown(sync.OnceFunc(func() { close(streams) }))
+
+	// The admin listener stops after the public server has.
+	stopAdmin, err := serveAdmin(cfg.AdminAddr, adminHandler(deps.obs.meter()), log)
+	if err != nil {
+		return err
+	}
+	defer stopAdmin()
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {

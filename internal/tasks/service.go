@@ -12,12 +12,13 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/auth"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
+	"github.com/groundwork-dev/groundwork/internal/platform/tracing"
 	"github.com/groundwork-dev/groundwork/internal/platform/validate"
 )
 
 // Service is the rules of tasks. Every change and its event are written in
 // one transaction; pages and the API both call it, so no rule is written
-// twice.
+// twice. Each method is a span when the request is traced (tracing.Start).
 type Service struct {
 	pool *pgxpool.Pool
 	repo *Repository
@@ -35,6 +36,8 @@ func (s *Service) Today() Date { return NewDate(s.now()) }
 // List returns a page of who's own tasks. Invalid params are an Invalid
 // error with field messages.
 func (s *Service) List(ctx context.Context, who auth.Identity, p ListParams) (Page, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.List")
+	defer span.End()
 	if problems := p.Normalize(); len(problems) > 0 {
 		return Page{}, apperr.Validation("The request has invalid parameters.", problems)
 	}
@@ -44,6 +47,8 @@ func (s *Service) List(ctx context.Context, who auth.Identity, p ListParams) (Pa
 // ListAll returns a page of every user's tasks, read-only, for an admin:
 // anyone else gets ErrNotAdmin. Invalid params are an Invalid error.
 func (s *Service) ListAll(ctx context.Context, who auth.Identity, p ListParams) (Page, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.ListAll")
+	defer span.End()
 	if !who.IsAdmin() {
 		return Page{}, ErrNotAdmin
 	}
@@ -56,6 +61,8 @@ func (s *Service) ListAll(ctx context.Context, who auth.Identity, p ListParams) 
 // Get returns a task who may read: their own, or any task for an admin.
 // It returns ErrNotFound otherwise.
 func (s *Service) Get(ctx context.Context, who auth.Identity, id int64) (Task, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.Get")
+	defer span.End()
 	if who.IsAdmin() {
 		return s.repo.GetAny(ctx, id)
 	}
@@ -65,6 +72,8 @@ func (s *Service) Get(ctx context.Context, who auth.Identity, id int64) (Task, e
 // WithEvents returns a task the actor may read (any task for an admin)
 // and its newest limit events, or ErrNotFound.
 func (s *Service) WithEvents(ctx context.Context, a auth.Identity, id int64, limit int) (Task, []Event, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.WithEvents")
+	defer span.End()
 	t, err := s.Get(ctx, a, id)
 	if err != nil {
 		return Task{}, nil, err
@@ -79,6 +88,8 @@ func (s *Service) WithEvents(ctx context.Context, a auth.Identity, id int64, lim
 // Create adds a task for the actor and records a "created" event. It
 // returns an Invalid error when in breaks a rule.
 func (s *Service) Create(ctx context.Context, a auth.Identity, in Input) (Task, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.Create")
+	defer span.End()
 	in = in.Normalized()
 	if err := validate.Struct(in); err != nil {
 		return Task{}, err
@@ -100,6 +111,8 @@ func (s *Service) Create(ctx context.Context, a auth.Identity, in Input) (Task, 
 // Update replaces a task's fields if version is still current. It returns
 // ErrNotFound, ErrConflict for a stale version, or an Invalid error.
 func (s *Service) Update(ctx context.Context, a auth.Identity, id int64, version int32, in Input) (Task, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.Update")
+	defer span.End()
 	in = in.Normalized()
 	if err := validate.Struct(in); err != nil {
 		return Task{}, err
@@ -129,6 +142,8 @@ func (s *Service) Update(ctx context.Context, a auth.Identity, id int64, version
 // Patch applies a partial update (see Update for the errors; a missing
 // version is an Invalid error too).
 func (s *Service) Patch(ctx context.Context, a auth.Identity, id int64, p Patch) (Task, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.Patch")
+	defer span.End()
 	if err := validate.Struct(p); err != nil {
 		return Task{}, err
 	}
@@ -143,6 +158,8 @@ func (s *Service) Patch(ctx context.Context, a auth.Identity, id int64, p Patch)
 // is not an edit that could overwrite someone else's). It returns
 // ErrNotFound or an Invalid error for an unknown status.
 func (s *Service) SetStatus(ctx context.Context, a auth.Identity, id int64, status Status) (Task, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.SetStatus")
+	defer span.End()
 	if !status.Valid() {
 		return Task{}, apperr.Validation("Please choose a valid status.", map[string]string{"status": "Status must be one of: todo, doing, done."})
 	}
@@ -172,6 +189,8 @@ func (s *Service) SetStatus(ctx context.Context, a auth.Identity, id int64, stat
 
 // Delete removes a task and records a "deleted" event. It returns ErrNotFound.
 func (s *Service) Delete(ctx context.Context, a auth.Identity, id int64) error {
+	ctx, span := tracing.Start(ctx, "tasks.Service.Delete")
+	defer span.End()
 	err := s.inTx(ctx, func(repo *Repository) error {
 		t, err := repo.Delete(ctx, a.UserID, id)
 		if err != nil {

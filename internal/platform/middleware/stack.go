@@ -16,10 +16,14 @@ type StackOptions struct {
 	TrustedOrigins []string
 	CORSOrigins    []string // empty: no CORS middleware
 	MaxBodyBytes   int64
+	// Observe, if set, measures and traces each request (metrics and
+	// tracing); it runs before the access log, so the log line carries the
+	// trace ID.
+	Observe func(http.Handler) http.Handler
 }
 
 // Stack returns the middleware every request goes through, in order:
-// request ID → client IP → access log → recover → security headers →
+// request ID → client IP → observe (when set) → access log → recover → security headers →
 // cross-origin protection → CORS (only when configured) → body limit.
 // internal/app's router and the feature test harness (httpxtest) both use
 // it, so feature tests run behind the real chain.
@@ -28,14 +32,16 @@ func Stack(o StackOptions) ([]func(http.Handler) http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	stack := []func(http.Handler) http.Handler{
-		RequestID,
-		ClientIP(o.TrustedProxies),
+	stack := []func(http.Handler) http.Handler{RequestID, ClientIP(o.TrustedProxies)}
+	if o.Observe != nil {
+		stack = append(stack, o.Observe)
+	}
+	stack = append(stack,
 		AccessLog(o.Log),
 		Recover,
 		SecurityHeaders(o.Security),
 		crossOrigin,
-	}
+	)
 	if len(o.CORSOrigins) > 0 {
 		stack = append(stack, CORS(o.CORSOrigins))
 	}

@@ -38,8 +38,8 @@ type DBTX interface {
 // Open returns a pool for databaseURL with at most maxConns connections.
 // It does not connect: the pool dials lazily, so the process starts (and
 // /health answers) while the database is down. The URL's connect_timeout
-// is capped at MaxConnectTimeout.
-func Open(databaseURL string, maxConns int32) (*pgxpool.Pool, error) {
+// is capped at MaxConnectTimeout. opts (WithTracer) apply last.
+func Open(databaseURL string, maxConns int32, opts ...Option) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		// The parse error can echo the URL, password included: keep it out.
@@ -51,6 +51,9 @@ func Open(databaseURL string, maxConns int32) (*pgxpool.Pool, error) {
 	cfg.PingTimeout = PingTimeout
 	if maxConns > 0 {
 		cfg.MaxConns = maxConns
+	}
+	for _, o := range opts {
+		o(cfg)
 	}
 	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
