@@ -9,21 +9,24 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
+	"github.com/groundwork-dev/groundwork/internal/platform/metrics"
 )
 
-// jobOptions are the queue settings from the configuration.
-func jobOptions(cfg Config) jobs.Options {
+// jobOptions are the queue settings from the configuration; outcomes of
+// worked jobs are counted in m (which may be nil).
+func jobOptions(cfg Config, m *metrics.Metrics) jobs.Options {
 	return jobs.Options{
 		MaxAttempts:     cfg.Jobs.MaxAttempts,
 		JobTimeout:      cfg.Jobs.Timeout,
 		SoftStopTimeout: cfg.Jobs.SoftStopTimeout,
 		Concurrency:     cfg.Jobs.Concurrency,
+		OnOutcome:       m.JobOutcome,
 	}
 }
 
 // newInserter returns the queue the services enqueue on: it inserts only.
 func newInserter(cfg Config, log *slog.Logger, pool *pgxpool.Pool) (*jobs.Queue, error) {
-	return jobs.New(pool, log, jobOptions(cfg), nil)
+	return jobs.New(pool, log, jobOptions(cfg, nil), nil)
 }
 
 // newWorker returns the queue that runs every feature's jobs (the

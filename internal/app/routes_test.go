@@ -23,7 +23,6 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
 	"github.com/groundwork-dev/groundwork/internal/platform/jobs/jobstest"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging/logtest"
-	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
@@ -37,7 +36,6 @@ import (
 type testStack struct {
 	mux  *chi.Mux
 	pool *pgxpool.Pool
-	mail *mail.Capture
 	f    features
 }
 
@@ -55,21 +53,12 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 	if hasher == nil {
 		hasher = fastHasher()
 	}
-	capture := &mail.Capture{}
-	opts := jobstest.Options()
-	inserter, err := jobs.New(pool, log, opts, nil)
+	// Jobs are enqueued, not worked: the features' own tests run them.
+	inserter, err := jobs.New(pool, log, jobstest.Options(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := newFeatures(cfg, pool, hasher, inserter, nil)
-	worker, err := newWorker(opts, log, pool, f, capture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := worker.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(worker.Stop)
 	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(pool, migrator, log), features: f})
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +88,7 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 		}
 		return httpx.JSON(w, r, http.StatusCreated, in)
 	}))
-	return &testStack{mux: r, pool: pool, mail: capture, f: f}
+	return &testStack{mux: r, pool: pool, f: f}
 }
 
 // newTestRouter is newTestStack's router.

@@ -54,7 +54,7 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 		background.Go(func() { migrateWhenReachable(bgCtx, p.migrator, p.log) })
 	}
 	if p.cfg.JobsInProcessOrDefault() {
-		worker, err := newWorker(jobOptions(p.cfg), p.log, p.pool, p.features, p.mailer)
+		worker, err := newWorker(jobOptions(p.cfg, p.obs.meter()), p.log, p.pool, p.features, p.mailer)
 		if err != nil {
 			return err
 		}
@@ -114,6 +114,9 @@ func (p *process) open() (err error) {
 		return err
 	}
 	if err := p.obs.metrics.WatchPool(p.pool); err != nil {
+		return err
+	}
+	if err := p.obs.metrics.WatchJobs(p.pool); err != nil {
 		return err
 	}
 	if p.migrator, err = migrations.NewMigrator(p.pool); err != nil {

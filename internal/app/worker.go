@@ -28,26 +28,24 @@ func runWorker(ctx context.Context, stopSignals func(), environ []string, stdout
 		return err
 	}
 	defer p.close()
-	worker, err := newWorker(jobOptions(p.cfg), p.log, p.pool, p.features, p.mailer)
+	worker, err := newWorker(jobOptions(p.cfg, p.obs.meter()), p.log, p.pool, p.features, p.mailer)
 	if err != nil {
 		return err
 	}
 	checker := health.New(p.pool, p.migrator, p.log)
-	r := chi.NewRouter()
-	r.Get("/health", checker.Health)
-	r.Get("/ready", checker.Ready)
-	srv := &http.Server{Handler: r, ReadHeaderTimeout: readHeaderTimeout, ErrorLog: slog.NewLogLogger(p.log.Handler(), slog.LevelWarn)}
-	ln, err := net.Listen("tcp", p.cfg.Jobs.WorkerAddr)
+	stopAdmin, err := serveAdmin(p.cfg.AdminAddr, adminHandler(p.obs.meter()), p.log)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", p.cfg.Jobs.WorkerAddr, err)
+		return err
 	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	defer stopAdmin()
+	srv, serveErr, err := serveProbes(p.cfg.Jobs.WorkerAddr, checker, p.log)
+	if err != nil {
+		return err
+	}
 	if err := worker.Start(logging.WithLogger(ctx, p.log)); err != nil {
 		_ = srv.Close()
 		return err
 	}
-	p.log.Info("worker running", "addr", ln.Addr().String(), "env", p.cfg.Env, "version", Version())
 
 	select {
 	case err = <-serveErr:
@@ -63,4 +61,21 @@ func runWorker(ctx context.Context, stopSignals func(), environ []string, stdout
 	_ = srv.Shutdown(shutdownCtx)
 	p.log.Info("worker stopped")
 	return err
+}
+
+// serveProbes serves GET /health and /ready of checker on addr; the
+// channel receives the server's error if it stops on its own.
+func serveProbes(addr string, checker *health.Checker, log *slog.Logger) (*http.Server, <-chan error, error) {
+	r := chi.NewRouter()
+	r.Get("/health", checker.Health)
+	r.Get("/ready", checker.Ready)
+	srv := &http.Server{Handler: r, ReadHeaderTimeout: readHeaderTimeout, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	log.Info("worker running", "addr", ln.Addr().String(), "version", Version())
+	return srv, serveErr, nil
 }

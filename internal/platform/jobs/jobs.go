@@ -43,6 +43,10 @@ type Options struct {
 	// PollInterval is how often the queue is polled besides LISTEN/NOTIFY
 	// (0: River's default, 1 s).
 	PollInterval time.Duration
+	// OnOutcome, if set, is told each finished attempt of a worked job:
+	// its kind and "completed", "failed" (to be retried), "discarded" or
+	// "cancelled" (metrics.JobOutcome counts them).
+	OnOutcome func(kind, outcome string)
 	// Name is the River queue this Queue inserts into and works ("": River's
 	// default queue). Tests give each test its own, so that two workers on
 	// one database never take each other's jobs.
@@ -65,6 +69,8 @@ type Queue struct {
 	opts      Options
 	working   bool
 	discarded atomic.Int64
+	// unsubscribe ends the outcome subscription (nil without OnOutcome).
+	unsubscribe func()
 }
 
 // New returns a Queue on pool. work nil makes an insert-only Queue. The
@@ -102,6 +108,27 @@ func New(pool *pgxpool.Pool, log *slog.Logger, opts Options, work *Work) (*Queue
 	return q, nil
 }
 
+// reportOutcomes forwards River's job events to OnOutcome until the
+// subscription ends (at Stop).
+func (q *Queue) reportOutcomes() {
+	events, cancel := q.Client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled)
+	q.unsubscribe = cancel
+	go func() {
+		for e := range events {
+			outcome := "completed"
+			switch {
+			case e.Kind == river.EventKindJobCancelled:
+				outcome = "cancelled"
+			case e.Kind == river.EventKindJobFailed && e.Job.State == rivertype.JobStateDiscarded:
+				outcome = "discarded"
+			case e.Kind == river.EventKindJobFailed:
+				outcome = "failed"
+			}
+			q.opts.OnOutcome(e.Job.Kind, outcome)
+		}
+	}()
+}
+
 // name is the River queue of q.
 func (q *Queue) name() string { return cmp.Or(q.opts.Name, river.QueueDefault) }
 
@@ -126,6 +153,9 @@ func (q *Queue) Start(ctx context.Context) error {
 	if !q.working {
 		return nil
 	}
+	if q.opts.OnOutcome != nil {
+		q.reportOutcomes()
+	}
 	if err := q.Client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
@@ -139,6 +169,9 @@ func (q *Queue) Start(ctx context.Context) error {
 func (q *Queue) Stop() {
 	if !q.working {
 		return
+	}
+	if q.unsubscribe != nil {
+		defer q.unsubscribe()
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), q.opts.SoftStopTimeout)
 	defer cancel()

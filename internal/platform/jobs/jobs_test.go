@@ -33,7 +33,9 @@ type probeWorker struct {
 	work func(ctx context.Context, job *river.Job[probeArgs]) error
 }
 
-func (w *probeWorker) Work(ctx context.Context, job *river.Job[probeArgs]) error { return w.work(ctx, job) }
+func (w *probeWorker) Work(ctx context.Context, job *river.Job[probeArgs]) error {
+	return w.work(ctx, job)
+}
 
 // startProbe starts a queue named opts.Name on pool whose probe jobs run work.
 func startProbe(t *testing.T, pool *pgxpool.Pool, opts jobs.Options, logs *logtest.Buffer, work func(context.Context, *river.Job[probeArgs]) error) *jobs.Queue {

@@ -23,6 +23,7 @@ type Metrics struct {
 	inFlight prometheus.Gauge
 
 	throttleHits *prometheus.CounterVec
+	jobs         *prometheus.CounterVec
 
 	acquireWaiting  prometheus.Gauge
 	acquireDuration prometheus.Histogram
@@ -59,6 +60,7 @@ func New() *Metrics {
 			Name: "login_throttle_hits_total",
 			Help: "Requests refused by a sign-in throttle: throttle=\"account\" (too many failures for an account) or \"client_ip\" (AUTH_RATE_LIMIT per address).",
 		}, []string{"throttle"}),
+		jobs: newJobsCounter(),
 		acquireWaiting: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "pgxpool_acquire_waiting",
 			Help: "Goroutines inside pgxpool Acquire now (waiting for a connection, or about to get an idle one).",
@@ -73,7 +75,7 @@ func New() *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewBuildInfoCollector(),
-		m.requests, m.duration, m.inFlight, m.throttleHits, m.acquireWaiting, m.acquireDuration,
+		m.requests, m.duration, m.inFlight, m.throttleHits, m.jobs, m.acquireWaiting, m.acquireDuration,
 	)
 	// Pre-create the throttle series so a rate() alert sees 0, not "no data".
 	m.throttleHits.WithLabelValues(ThrottleAccount)
