@@ -683,7 +683,7 @@ func TestKubernetesExample(t *testing.T) {
 		Kind     string
 		Metadata struct{ Name string }
 		Data     map[string]string
-		Spec struct {
+		Spec     struct {
 			Template struct {
 				Spec struct {
 					TerminationGracePeriodSeconds int `yaml:"terminationGracePeriodSeconds"`
