@@ -250,12 +250,13 @@ func (c *Controller) list(r *http.Request, p ListParams) (Page, error) {
 }
 
 // listParams reads the list's query parameters, spelled the same for the
-// pages and the API: status, q, cursor, limit and all=true. The ranges
+// pages and the API: status, q, cursor, limit and all=true (or all=1; any
+// strconv.ParseBool true). The ranges
 // and statuses are checked by the service (ListParams.Normalize); here
 // only a limit that is not a number is refused, and so is an explicit
 // limit=0, because 0 is how ListParams says "the default".
 func listParams(q url.Values) (ListParams, error) {
-	p := ListParams{Status: Status(q.Get("status")), Query: q.Get("q"), Cursor: q.Get("cursor"), Everyone: q.Get("all") == "true"}
+	p := ListParams{Status: Status(q.Get("status")), Query: q.Get("q"), Cursor: q.Get("cursor"), Everyone: isTrue(q.Get("all"))}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n == 0 {
@@ -280,4 +281,10 @@ func formVersion(r *http.Request) int32 {
 // then offers no edit or delete.
 func readOnly(a auth.Identity, t Task) bool {
 	return t.UserID != a.UserID
+}
+
+// isTrue reports whether a query flag is set: "true", "1", "t" and so on.
+func isTrue(s string) bool {
+	b, _ := strconv.ParseBool(s)
+	return b
 }
