@@ -100,38 +100,46 @@ func setScalar(f reflect.Value, s string) string {
 	switch f.Kind() {
 	case reflect.String:
 		f.SetString(s)
+		return ""
 	case reflect.Bool:
-		// Browsers send "on" for a checked checkbox and nothing otherwise.
-		switch strings.ToLower(s) {
-		case "on", "true", "1", "yes":
-			f.SetBool(true)
-		case "", "off", "false", "0", "no":
-			f.SetBool(false)
-		default:
-			return "must be true or false."
-		}
+		return setBool(f, s)
+	}
+	if s == "" {
+		return "" // an empty number field leaves the zero value
+	}
+	return setNumber(f, s)
+}
+
+// setBool reads a checkbox: browsers send "on" when it is checked and
+// nothing otherwise.
+func setBool(f reflect.Value, s string) string {
+	switch strings.ToLower(s) {
+	case "on", "true", "1", "yes":
+		f.SetBool(true)
+	case "", "off", "false", "0", "no":
+		f.SetBool(false)
+	default:
+		return "must be true or false."
+	}
+	return ""
+}
+
+// setNumber parses s into a numeric field.
+func setNumber(f reflect.Value, s string) string {
+	switch f.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if s == "" {
-			return ""
-		}
 		n, err := strconv.ParseInt(s, 10, f.Type().Bits())
 		if err != nil {
 			return "must be a whole number."
 		}
 		f.SetInt(n)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		if s == "" {
-			return ""
-		}
 		n, err := strconv.ParseUint(s, 10, f.Type().Bits())
 		if err != nil {
 			return "must be a whole number, 0 or more."
 		}
 		f.SetUint(n)
 	case reflect.Float32, reflect.Float64:
-		if s == "" {
-			return ""
-		}
 		n, err := strconv.ParseFloat(s, f.Type().Bits())
 		if err != nil {
 			return "must be a number."
