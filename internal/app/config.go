@@ -29,6 +29,7 @@ type Config struct {
 	Database DatabaseConfig
 	Log      LogConfig
 	Jobs     JobsConfig
+	Storage  StorageConfig
 
 	// MigrateOnStart is nil when unset; see MigrateOnStartOrDefault.
 	MigrateOnStart *bool  `env:"MIGRATE_ON_START"`
@@ -71,6 +72,22 @@ type JobsConfig struct {
 	Timeout         time.Duration `env:"JOBS_TIMEOUT" envDefault:"1m"`
 	SoftStopTimeout time.Duration `env:"JOBS_SOFT_STOP_TIMEOUT" envDefault:"10s"`
 	Concurrency     int           `env:"JOBS_CONCURRENCY" envDefault:"10" validate:"min=1,max=1000"`
+}
+
+// StorageConfig configures uploads (internal/platform/storage,
+// internal/attachments).
+type StorageConfig struct {
+	Driver string `env:"STORAGE_DRIVER" envDefault:"local" validate:"oneof=local s3"`
+	// Dir is where the local driver keeps files; "" is tmp/storage, which
+	// production refuses (set it explicitly).
+	Dir          string   `env:"STORAGE_DIR"`
+	S3Endpoint   *url.URL `env:"S3_ENDPOINT"`
+	S3Region     string   `env:"S3_REGION" envDefault:"us-east-1"`
+	S3Bucket     string   `env:"S3_BUCKET"`
+	S3AccessKey  string   `env:"S3_ACCESS_KEY"`
+	S3SecretKey  string   `env:"S3_SECRET_KEY"`
+	MaxBytes     int64    `env:"UPLOAD_MAX_BYTES" envDefault:"10485760" validate:"min=1"`
+	ContentTypes []string `env:"UPLOAD_CONTENT_TYPES" envDefault:"image/png,image/jpeg,image/webp,application/pdf" validate:"min=1"`
 }
 
 // LogConfig selects the log level and format.
@@ -152,6 +169,9 @@ func (c Config) validate(skip map[string]bool) (p []string) {
 	if c.Jobs.Timeout <= 0 || c.Jobs.SoftStopTimeout <= 0 {
 		add("JOBS_TIMEOUT and JOBS_SOFT_STOP_TIMEOUT must be positive")
 	}
+	if s := c.Storage; s.Driver == "s3" && (s.S3Endpoint == nil || s.S3Endpoint.Host == "" || s.S3Bucket == "" || s.S3AccessKey == "" || s.S3SecretKey == "") {
+		add("STORAGE_DRIVER=s3 needs S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY and S3_SECRET_KEY")
+	}
 	if (c.BaseURL.Scheme != "http" && c.BaseURL.Scheme != "https") || c.BaseURL.Host == "" {
 		add("BASE_URL must be an absolute http(s) URL, not %q", c.BaseURL)
 	}
@@ -202,6 +222,9 @@ func (c Config) productionRefusals() []string {
 	}
 	if c.JobsInProcessOrDefault() {
 		p = append(p, "production: JOBS_IN_PROCESS must not be true; run `app worker` as its own process")
+	}
+	if c.Storage.Driver == "local" && c.Storage.Dir == "" {
+		p = append(p, "production: STORAGE_DRIVER=local needs STORAGE_DIR set explicitly (or use s3)")
 	}
 	return p
 }

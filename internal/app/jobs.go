@@ -7,6 +7,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/groundwork-dev/groundwork/internal/account"
+	"github.com/groundwork-dev/groundwork/internal/attachments"
 	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/metrics"
@@ -36,6 +37,9 @@ func newInserter(cfg Config, log *slog.Logger, pool *pgxpool.Pool) (*jobs.Queue,
 func newWorker(opts jobs.Options, log *slog.Logger, pool *pgxpool.Pool, f features, mailer mail.Sender) (*jobs.Queue, error) {
 	work := &jobs.Work{Workers: river.NewWorkers()}
 	if err := account.Jobs(work, f.accounts, mailer); err != nil {
+		return nil, err
+	}
+	if err := attachments.Jobs(work, f.uploads); err != nil {
 		return nil, err
 	}
 	return jobs.New(pool, log, opts, work)

@@ -31,6 +31,7 @@ func testEnv(t *testing.T) map[string]string {
 		"BASE_URL":             "http://localhost:8080",
 		"DATABASE_URL":         pgtest.NewDatabase(t),
 		"SECRET_KEY":           testSecret,
+		"STORAGE_DIR":          t.TempDir(),
 		"LOG_LEVEL":            "debug",
 		"LOG_FORMAT":           "json",
 		"SHUTDOWN_DRAIN_DELAY": "0s",

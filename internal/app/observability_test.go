@@ -74,7 +74,9 @@ func newObsStack(t *testing.T, traced bool, change func(*Config)) *obsStack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.f = newFeatures(cfg, st.pool, fastHasher(), inserter, st.metrics)
+	if st.f, err = newFeatures(cfg, st.pool, fastHasher(), inserter, st.metrics); err != nil {
+		t.Fatal(err)
+	}
 	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(st.pool, migrator, log), features: st.f, obs: obs})
 	if err != nil {
 		t.Fatal(err)

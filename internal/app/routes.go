@@ -41,11 +41,14 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 			Production:      d.cfg.Production(),
 			AllowedHosts:    d.cfg.AllowedHosts,
 			HostCheckExempt: []string{"/health", "/ready"},
+			StorageOrigin:   storageOrigin(d.cfg),
 		},
 		TrustedOrigins: append([]string{origin(d.cfg.BaseURL)}, d.cfg.CORSAllowedOrigins...),
 		CORSOrigins:    d.cfg.CORSAllowedOrigins,
 		MaxBodyBytes:   httpx.MaxBodyBytes,
-		Observe:        d.obs.middleware(),
+		// The local storage driver's uploads are limited by their signed size.
+		LargeBodyPrefixes: []string{localStoragePath + "/"},
+		Observe:           d.obs.middleware(),
 	})
 	if err != nil {
 		return nil, err
@@ -71,6 +74,7 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 			r.Use(auth.RequireUser)
 			r.Route("/account", d.account.AccountRoutes)
 			r.Route("/tasks", d.tasks.Routes)
+			r.Route("/tasks/{id}/attachments", d.attachments.Routes)
 			r.With(auth.RequireAdmin).Route("/admin", func(r chi.Router) {
 				d.account.AdminRoutes(r)
 				r.Route("/jobs", d.queue.Routes)
@@ -84,6 +88,8 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 		r.Group(func(r chi.Router) {
 			r.Use(middleware.NoStore, d.sessions.LoadAndSave, d.account.Authenticate, auth.RequireUser)
 			r.Route("/tasks", d.tasks.APIRoutes)
+			r.Route("/tasks/{id}/attachments", d.attachments.APIRoutes)
+			r.Route("/uploads", d.attachments.UploadRoutes)
 		})
 	})
 	return r, nil
@@ -107,5 +113,9 @@ func mountInfrastructure(r chi.Router, d routeDeps) {
 	r.Head("/static/*", static.ServeHTTP)
 	if d.devReload != nil {
 		r.Get(devReloadPath, d.devReload.ServeHTTP)
+	}
+	if d.localStore != nil {
+		// Signed URLs are the authorization: no session here.
+		r.Route(localStoragePath, d.localStore.Routes)
 	}
 }

@@ -58,7 +58,10 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newFeatures(cfg, pool, hasher, inserter, nil)
+	f, err := newFeatures(cfg, pool, hasher, inserter, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(pool, migrator, log), features: f})
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +110,7 @@ func fastHasher() *password.Hasher {
 func testConfig(t *testing.T) Config {
 	t.Helper()
 	cfg, err := LoadConfig(environ(map[string]string{
-		"APP_ENV": "test", "DATABASE_URL": "postgres://unused/x", "SECRET_KEY": testSecret,
+		"APP_ENV": "test", "DATABASE_URL": "postgres://unused/x", "SECRET_KEY": testSecret, "STORAGE_DIR": t.TempDir(),
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +138,10 @@ func newOfflineRouter(t *testing.T) *chi.Mux {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newFeatures(cfg, pool, fastHasher(), inserter, nil)
+	f, err := newFeatures(cfg, pool, fastHasher(), inserter, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(pool, migrator, log), features: f})
 	if err != nil {
 		t.Fatal(err)

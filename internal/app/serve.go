@@ -126,8 +126,8 @@ func (p *process) open() (err error) {
 	if err != nil {
 		return err
 	}
-	p.features = newFeatures(p.cfg, p.pool, password.NewHasher(password.DefaultParams, 2*runtime.GOMAXPROCS(0)), inserter, p.obs.metrics)
-	return nil
+	p.features, err = newFeatures(p.cfg, p.pool, password.NewHasher(password.DefaultParams, 2*runtime.GOMAXPROCS(0)), inserter, p.obs.metrics)
+	return err
 }
 
 // close releases what open opened, newest first.

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/a-h/templ"
+
 	"github.com/go-chi/chi/v5"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
@@ -19,9 +21,19 @@ import (
 // (controller.go) and the JSON API (controller_api.go), both over one
 // Service.
 type Controller struct {
-	svc   *Service
-	flash *flash.Messages // for the toast after a plain form's redirect
+	svc    *Service
+	flash  *flash.Messages // for the toast after a plain form's redirect
+	panels []Panel
 }
+
+// Panel is a section of a task's own page that another feature owns (the
+// attachments, say), made for the task's ID. The tasks feature does not
+// know what is in it; internal/app adds panels with AddPanel.
+type Panel func(taskID int64) templ.Component
+
+// AddPanel shows p on the pages of the viewer's own tasks, after the
+// activity.
+func (c *Controller) AddPanel(p Panel) { c.panels = append(c.panels, p) }
 
 // NewController returns a Controller.
 func NewController(svc *Service, flashes *flash.Messages) *Controller {
@@ -122,9 +134,13 @@ func (c *Controller) show(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.Render(w, r, http.StatusOK, ShowPage(ShowView{
-		Task: t, Events: events, Today: c.svc.Today(), ReadOnly: readOnly(a, t),
-	}))
+	v := ShowView{Task: t, Events: events, Today: c.svc.Today(), ReadOnly: readOnly(a, t)}
+	if !v.ReadOnly {
+		for _, p := range c.panels {
+			v.Panels = append(v.Panels, p(t.ID))
+		}
+	}
+	return httpx.Render(w, r, http.StatusOK, ShowPage(v))
 }
 
 // edit handles GET /tasks/{id}/edit. An admin looking at someone else's

@@ -16,6 +16,9 @@ type StackOptions struct {
 	TrustedOrigins []string
 	CORSOrigins    []string // empty: no CORS middleware
 	MaxBodyBytes   int64
+	// LargeBodyPrefixes are path prefixes whose handlers limit their own
+	// bodies (the local storage driver's uploads, by their signed size).
+	LargeBodyPrefixes []string
 	// Observe, if set, measures and traces each request (metrics and
 	// tracing); it runs before the access log, so the log line carries the
 	// trace ID.
@@ -45,5 +48,5 @@ func Stack(o StackOptions) ([]func(http.Handler) http.Handler, error) {
 	if len(o.CORSOrigins) > 0 {
 		stack = append(stack, CORS(o.CORSOrigins))
 	}
-	return append(stack, BodyLimit(o.MaxBodyBytes)), nil
+	return append(stack, BodyLimit(o.MaxBodyBytes, o.LargeBodyPrefixes...)), nil
 }
