@@ -273,7 +273,7 @@ endef
 export SH_LIB := $(value SH_LIB_SRC)
 
 # --------------------------------------------------------------------------------------------------
-.PHONY: help dev generate assets build test feature screenshots lint clean db-start db-stop db-psql migrate test-db-smoke
+.PHONY: help dev generate assets build test feature s3-server screenshots lint clean db-start db-stop db-psql migrate test-db-smoke
 
 help: ## list the targets (default)
 	@echo "Groundwork: make <target>   (variables: DEV_DB_PORT=$(DEV_DB_PORT) TESTFLAGS='...' ARGS='...')"
@@ -315,6 +315,12 @@ test: assets ## run every test (throwaway PostgreSQL + Chromium); TESTFLAGS='-ru
 	  test_db_start   # stopped and deleted by the EXIT trap, also when tests fail
 	fi
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(TESTFLAGS) ./...
+
+# The S3 test server: versitygw (Apache 2.0), built from the module proxy at this version into tmp/bin.
+VERSITYGW_VERSION := v1.8.0
+s3-server: tmp/bin/versitygw ## build the S3 test server the storage tests use (versitygw, into tmp/bin)
+tmp/bin/versitygw:
+	GOBIN=$(CURDIR)/tmp/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 
 feature: ## start a feature as a copy of internal/tasks: make feature NAME=projects SINGULAR=project
 	scripts/new-feature.sh "$(NAME)" "$(SINGULAR)"

@@ -136,7 +136,7 @@ func TestKubernetesScrapesAdminPort(t *testing.T) {
 	}
 	environ := []string{"ADMIN_ADDR=" + strings.ReplaceAll(adminAddr, "$(POD_IP)", "10.244.3.17"),
 		"DATABASE_URL=postgres://db/app", "SECRET_KEY=0123456789abcdef0123456789abcdef-dummy",
-		"SMTP_URL=smtp://user:pass@mail.example.test:587"}
+		"SMTP_URL=smtp://user:pass@mail.example.test:587", "S3_ACCESS_KEY=dummy", "S3_SECRET_KEY=dummy"}
 	for k, v := range objects["ConfigMap"].Data {
 		if !strings.HasSuffix(k, "_FILE") {
 			environ = append(environ, k+"="+v)

@@ -80,14 +80,16 @@ type StorageConfig struct {
 	Driver string `env:"STORAGE_DRIVER" envDefault:"local" validate:"oneof=local s3"`
 	// Dir is where the local driver keeps files; "" is tmp/storage, which
 	// production refuses (set it explicitly).
-	Dir          string   `env:"STORAGE_DIR"`
-	S3Endpoint   *url.URL `env:"S3_ENDPOINT"`
-	S3Region     string   `env:"S3_REGION" envDefault:"us-east-1"`
-	S3Bucket     string   `env:"S3_BUCKET"`
-	S3AccessKey  string   `env:"S3_ACCESS_KEY"`
-	S3SecretKey  string   `env:"S3_SECRET_KEY"`
-	MaxBytes     int64    `env:"UPLOAD_MAX_BYTES" envDefault:"10485760" validate:"min=1"`
-	ContentTypes []string `env:"UPLOAD_CONTENT_TYPES" envDefault:"image/png,image/jpeg,image/webp,application/pdf" validate:"min=1"`
+	Dir        string   `env:"STORAGE_DIR"`
+	S3Endpoint *url.URL `env:"S3_ENDPOINT"`
+	// S3PublicEndpoint is the store as browsers reach it (default: S3_ENDPOINT).
+	S3PublicEndpoint *url.URL `env:"S3_PUBLIC_ENDPOINT"`
+	S3Region         string   `env:"S3_REGION" envDefault:"us-east-1"`
+	S3Bucket         string   `env:"S3_BUCKET"`
+	S3AccessKey      string   `env:"S3_ACCESS_KEY"`
+	S3SecretKey      string   `env:"S3_SECRET_KEY"`
+	MaxBytes         int64    `env:"UPLOAD_MAX_BYTES" envDefault:"10485760" validate:"min=1"`
+	ContentTypes     []string `env:"UPLOAD_CONTENT_TYPES" envDefault:"image/png,image/jpeg,image/webp,application/pdf" validate:"min=1"`
 }
 
 // LogConfig selects the log level and format.
@@ -124,7 +126,7 @@ func (c Config) SecureCookies() bool { return c.BaseURL.Scheme == "https" }
 
 // secretVars accept NAME_FILE, a path to a file holding the value (Docker
 // and Kubernetes secrets).
-var secretVars = []string{"DATABASE_URL", "SECRET_KEY", "SMTP_URL", "OTEL_EXPORTER_OTLP_HEADERS"}
+var secretVars = []string{"DATABASE_URL", "SECRET_KEY", "SMTP_URL", "OTEL_EXPORTER_OTLP_HEADERS", "S3_ACCESS_KEY", "S3_SECRET_KEY"}
 
 // LoadConfig parses and validates the configuration from environ (KEY=VALUE
 // pairs, as os.Environ returns). Every problem is reported, one per line,

@@ -19,7 +19,8 @@ const localStoragePath = "/storage"
 func newStore(cfg Config) (storage.Store, *storage.Local, error) {
 	if cfg.Storage.Driver == "s3" {
 		s3, err := storage.NewS3(storage.S3Config{
-			Endpoint: cfg.Storage.S3Endpoint, Region: cfg.Storage.S3Region, Bucket: cfg.Storage.S3Bucket,
+			Endpoint: cfg.Storage.S3Endpoint, PublicEndpoint: cfg.Storage.S3PublicEndpoint,
+			Region: cfg.Storage.S3Region, Bucket: cfg.Storage.S3Bucket,
 			AccessKey: cfg.Storage.S3AccessKey, SecretKey: cfg.Storage.S3SecretKey,
 		})
 		return s3, nil, err
@@ -37,6 +38,9 @@ func newStore(cfg Config) (storage.Store, *storage.Local, error) {
 func storageOrigin(cfg Config) string {
 	if cfg.Storage.Driver != "s3" || cfg.Storage.S3Endpoint == nil {
 		return ""
+	}
+	if cfg.Storage.S3PublicEndpoint != nil {
+		return origin(cfg.Storage.S3PublicEndpoint)
 	}
 	return origin(cfg.Storage.S3Endpoint)
 }

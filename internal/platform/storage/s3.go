@@ -16,32 +16,47 @@ import (
 
 // S3Config locates a bucket on an S3-compatible store.
 type S3Config struct {
-	Endpoint  *url.URL // e.g. https://s3.eu-west-1.amazonaws.com or http://127.0.0.1:7070
-	Region    string
-	Bucket    string
-	AccessKey string
-	SecretKey string
+	Endpoint *url.URL // e.g. https://s3.eu-west-1.amazonaws.com or http://s3:7070
+	// PublicEndpoint is the store as browsers reach it, for presigned URLs
+	// (nil: Endpoint). Inside docker compose the app talks to http://s3:7070
+	// while a browser uploads to http://127.0.0.1:7070.
+	PublicEndpoint *url.URL
+	Region         string
+	Bucket         string
+	AccessKey      string
+	SecretKey      string
 }
 
 // S3 keeps objects in an S3 bucket (minio-go: any S3-compatible store,
 // path-style addressing so that a local store works without DNS).
 type S3 struct {
-	client *minio.Client
-	bucket string
+	client  *minio.Client
+	presign *minio.Client // on the public endpoint; signs only, never connects
+	bucket  string
 }
 
 // NewS3 returns an S3 store. It does not contact the store.
 func NewS3(cfg S3Config) (*S3, error) {
-	client, err := minio.New(cfg.Endpoint.Host, &minio.Options{
-		Creds:        credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
-		Secure:       cfg.Endpoint.Scheme == "https",
-		Region:       cfg.Region,
-		BucketLookup: minio.BucketLookupPath,
-	})
+	newClient := func(endpoint *url.URL) (*minio.Client, error) {
+		return minio.New(endpoint.Host, &minio.Options{
+			Creds:  credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
+			Secure: endpoint.Scheme == "https",
+			// With the region given, presigning needs no request to the store.
+			Region:       cfg.Region,
+			BucketLookup: minio.BucketLookupPath,
+		})
+	}
+	client, err := newClient(cfg.Endpoint)
 	if err != nil {
 		return nil, fmt.Errorf("storage: s3: %w", err)
 	}
-	return &S3{client: client, bucket: cfg.Bucket}, nil
+	presign := client
+	if cfg.PublicEndpoint != nil {
+		if presign, err = newClient(cfg.PublicEndpoint); err != nil {
+			return nil, fmt.Errorf("storage: s3 public endpoint: %w", err)
+		}
+	}
+	return &S3{client: client, presign: presign, bucket: cfg.Bucket}, nil
 }
 
 // PresignUpload implements Store: Content-Type and Content-Length are
@@ -49,7 +64,7 @@ func NewS3(cfg S3Config) (*S3, error) {
 func (s *S3) PresignUpload(ctx context.Context, key, contentType string, size int64, ttl time.Duration) (Upload, error) {
 	ttl = clampTTL(ttl)
 	headers := http.Header{"Content-Type": {contentType}, "Content-Length": {strconv.FormatInt(size, 10)}}
-	u, err := s.client.PresignHeader(ctx, http.MethodPut, s.bucket, key, ttl, nil, headers)
+	u, err := s.presign.PresignHeader(ctx, http.MethodPut, s.bucket, key, ttl, nil, headers)
 	if err != nil {
 		return Upload{}, fmt.Errorf("storage: presign upload %s: %w", key, err)
 	}
@@ -66,7 +81,7 @@ func (s *S3) PresignDownload(ctx context.Context, key, filename, contentType str
 		"response-content-type":        {contentType},
 		"response-cache-control":       {"private, no-store"},
 	}
-	u, err := s.client.PresignedGetObject(ctx, s.bucket, key, clampTTL(ttl), params)
+	u, err := s.presign.PresignedGetObject(ctx, s.bucket, key, clampTTL(ttl), params)
 	if err != nil {
 		return "", fmt.Errorf("storage: presign download %s: %w", key, err)
 	}
