@@ -24,7 +24,7 @@ const MaxBodyBytes = 1 << 20
 // Content-Type is not JSON, TooLarge (413) over MaxBodyBytes, Malformed
 // (400) for invalid JSON, wrong types, unknown fields, a field given twice,
 // an empty body or trailing data, and Invalid (422, with field errors) when
-// validation fails.
+// a string holds a NUL character (see text.go) or validation fails.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if !isJSONContentType(r.Header.Get("Content-Type")) {
 		return apperr.New(apperr.UnsupportedMedia, "The request body must be JSON (Content-Type: application/json).")
@@ -48,7 +48,7 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 		// {"title":"a","title":"b"} would otherwise mean whatever the last one says.
 		return apperr.New(apperr.Malformed, fmt.Sprintf("The request body has the field %q twice.", key))
 	}
-	return Validate(dst)
+	return validateWith(dst, structTextProblems(dst))
 }
 
 // duplicateKey reports the first key that appears twice in one object of
@@ -176,7 +176,8 @@ func jsonTypeName(goKind string) string {
 //
 // It returns TooLarge (413) over the limit, UnsupportedMedia (415) for other
 // content types, Malformed (400) for an unparsable body, and Invalid (422,
-// with field errors) for values of the wrong type or failed validation.
+// with field errors) for values of the wrong type, any posted value with a
+// NUL character or invalid UTF-8 (see text.go), or failed validation.
 func DecodeForm(w http.ResponseWriter, r *http.Request, dst any) error {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -195,6 +196,11 @@ func DecodeForm(w http.ResponseWriter, r *http.Request, dst any) error {
 		}
 		return apperr.Wrap(err, apperr.Malformed, "The form could not be read.")
 	}
-	fields := bindForm(r.PostForm, dst)
+	fields := formTextProblems(r.PostForm) // first: its message is the one that matters
+	for name, msg := range bindForm(r.PostForm, dst) {
+		if _, seen := fields[name]; !seen {
+			fields[name] = msg
+		}
+	}
 	return validateWith(dst, fields)
 }
