@@ -23,7 +23,7 @@ type sweepCase struct {
 	method, pattern string
 	in              sweepInput
 	role            account.Role
-	shape           string // control, query, path, form, multipart, json, json-value, form-body, json-body
+	shape           string // control, query, path, header, form, multipart, json, json-value, form-body, json-body
 	field           string // the parameter or field that carries the value
 	value           httpxtest.Value
 	htmx            bool
@@ -65,6 +65,18 @@ func probeValues() []httpxtest.Value {
 	return vs
 }
 
+// headerValues are what headers get: text a real server lets through in a
+// header (not NUL, CR or LF) that PostgreSQL cannot store, and a long one.
+func headerValues() []httpxtest.Value {
+	var vs []httpxtest.Value
+	for _, v := range httpxtest.Values() {
+		if (v.Unstorable && strings.IndexByte(v.Text, 0) < 0) || v.Name == "10001 characters" {
+			vs = append(vs, v)
+		}
+	}
+	return vs
+}
+
 func hasBody(method string) bool {
 	return method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch || method == http.MethodDelete
 }
@@ -86,6 +98,7 @@ func sweepCases(method, pattern string, in sweepInput, role account.Role) []swee
 	for _, name := range queryNames {
 		add("query", name, queryValues)
 	}
+	add("header", "User-Agent", headerValues())
 	for _, m := range pathParam.FindAllStringSubmatch(pattern, -1) {
 		add("path", cmpOr(m[1], "*"), corpus)
 	}
@@ -177,6 +190,9 @@ func (c sweepCase) request(s *sweeper, a *sweepAccount) *http.Request {
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
 	if c.htmx {
 		req.Header.Set("HX-Request", "true")
+	}
+	if c.shape == "header" {
+		req.Header.Set(c.field, c.value.Text)
 	}
 	return req
 }

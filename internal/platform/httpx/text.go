@@ -151,17 +151,35 @@ func fieldKey(name string) string {
 	return name
 }
 
-// safeName makes a client-chosen name printable in a message: invalid
-// UTF-8 and control characters become U+FFFD, and it is cut to 64 bytes.
+// HeaderText returns the request header name as text PostgreSQL can
+// store, for a header that is only recorded, never acted on (User-Agent on
+// the account page's list of sessions). A header is not refused for its
+// content, since browsers and proxies send what they send, so bytes that
+// are not UTF-8 and control characters become U+FFFD and the text is cut
+// to at most maxBytes.
+func HeaderText(r *http.Request, name string, maxBytes int) string {
+	return printable(r.Header.Get(name), maxBytes)
+}
+
+// safeName makes a client-chosen name printable in a message.
 func safeName(s string) string {
+	if len(s) > 64 {
+		return printable(s, 64) + "…"
+	}
+	return printable(s, 64)
+}
+
+// printable replaces invalid UTF-8 and control characters with U+FFFD and
+// cuts s to at most maxBytes, on a character boundary.
+func printable(s string, maxBytes int) string {
 	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return utf8.RuneError
 		}
 		return r
 	}, strings.ToValidUTF8(s, "\uFFFD"))
-	if len(s) > 64 {
-		s = strings.ToValidUTF8(s[:64], "") + "…"
+	if len(s) > maxBytes {
+		s = strings.ToValidUTF8(s[:maxBytes], "")
 	}
 	return s
 }

@@ -179,3 +179,25 @@ func TestErrorLogsBugAsError(t *testing.T) {
 		})
 	}
 }
+
+// TestHeaderText: a recorded header is made storable, never refused.
+func TestHeaderText(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", 512, "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"},
+		{"bad \xff\xfe bytes", 512, "bad \uFFFD bytes"},
+		{"tab\tand\x7f", 512, "tab\uFFFDand\uFFFD"},
+		{strings.Repeat("é", 10), 7, strings.Repeat("é", 3)}, // cut on a character boundary
+	}
+	for _, tt := range tests {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.Header.Set("User-Agent", tt.in)
+		if got := httpx.HeaderText(req, "User-Agent", tt.max); got != tt.want {
+			t.Errorf("HeaderText(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+		}
+	}
+}
