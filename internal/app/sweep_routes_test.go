@@ -25,6 +25,8 @@ type sweepInput struct {
 	// fresh: the request may end the session or change the password, so
 	// each one runs as a new account of the role, signed in just for it.
 	fresh bool
+	// adminOnly: users get 403 before any input is read.
+	adminOnly bool
 	// outsideRule: the route is not an httpx handler (static files,
 	// probes) and reads no text into the database, so the boundary rule's
 	// 400/422 is not expected of it; it must still never fail.
@@ -103,8 +105,8 @@ var sweepInputs = map[string]sweepInput{
 	"POST /account/sessions/revoke-others": {fresh: true},
 	"POST /account/sessions/{id}/revoke":   {path: map[string]sweepPath{"id": pathOtherSession}, fresh: true},
 	"POST /account/verify-email":           {},
-	"GET /admin/users":                     {},
-	"POST /admin/users/{id}/disable":       {path: map[string]sweepPath{"id": pathVictim}},
+	"GET /admin/users":                     {adminOnly: true},
+	"POST /admin/users/{id}/disable":       {path: map[string]sweepPath{"id": pathVictim}, adminOnly: true},
 	"GET /api/v1/openapi.json":             {outsideRule: true},
 	"GET /api/v1/tasks/":                   {query: []string{"status", "q", "limit", "cursor", "all"}},
 	"POST /api/v1/tasks/":                  {json: []string{"title", "notes", "status", "due_date"}, base: taskBase},

@@ -67,19 +67,7 @@ func FuzzDecodeJSON(f *testing.F) {
 	for _, s := range seeds {
 		f.Add([]byte(s))
 	}
-	// The sweep's corpus (httpxtest): whole bodies, and each value in a field.
-	for _, s := range httpxtest.JSONBodies() {
-		f.Add([]byte(s))
-	}
-	for _, v := range httpxtest.Values() {
-		if len(v.Text) <= 4096 { // long values are the sweep's; the fuzzer mutates short ones faster
-			b, _ := json.Marshal(map[string]any{"title": v.Text, "tags": []string{v.Text}, "meta": map[string]string{v.Text: v.Text}})
-			f.Add(b)
-		}
-	}
-	for _, raw := range httpxtest.JSONValues() {
-		f.Add([]byte(`{"title":"a","count":` + raw + `,"nested":` + raw + `}`))
-	}
+	seedJSONFromCorpus(f)
 
 	h := httpx.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		var in fuzzInput
@@ -146,4 +134,21 @@ func storableMap(m map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// seedJSONFromCorpus adds the sweep's corpus (httpxtest): whole bodies, and
+// each value in a field.
+func seedJSONFromCorpus(f *testing.F) {
+	for _, s := range httpxtest.JSONBodies() {
+		f.Add([]byte(s))
+	}
+	for _, v := range httpxtest.Values() {
+		if len(v.Text) <= 4096 { // long values are the sweep's; the fuzzer mutates short ones faster
+			b, _ := json.Marshal(map[string]any{"title": v.Text, "tags": []string{v.Text}, "meta": map[string]string{v.Text: v.Text}})
+			f.Add(b)
+		}
+	}
+	for _, raw := range httpxtest.JSONValues() {
+		f.Add([]byte(`{"title":"a","count":` + raw + `,"nested":` + raw + `}`))
+	}
 }
