@@ -197,6 +197,7 @@ func DecodeForm(w http.ResponseWriter, r *http.Request, dst any) error {
 		return apperr.Wrap(err, apperr.Malformed, "The form could not be read.")
 	}
 	fields := formTextProblems(r.PostForm) // first: its message is the one that matters
+	fileNameProblems(r, fields)
 	for name, msg := range bindForm(r.PostForm, dst) {
 		if _, seen := fields[name]; !seen {
 			fields[name] = msg

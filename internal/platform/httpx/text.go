@@ -62,6 +62,22 @@ func formTextProblems(values url.Values) map[string]string {
 	return problems
 }
 
+// fileNameProblems checks the file names of a multipart form's files: a
+// handler that keeps a file will likely store its name.
+func fileNameProblems(r *http.Request, problems map[string]string) {
+	if r.MultipartForm == nil {
+		return
+	}
+	for name, files := range r.MultipartForm.File {
+		for _, fh := range files {
+			if msg := textProblem(fh.Filename); msg != "" {
+				problems[safeName(name)] = "The file name of " + Label(safeName(name)) + " " + msg
+				break
+			}
+		}
+	}
+}
+
 // structTextProblems checks every string reachable from dst (fields,
 // pointers, slices, map keys and values, nested structs, and interface
 // values such as a decoded map[string]any), keyed by the field's name as
@@ -105,7 +121,7 @@ func walkText(v reflect.Value, name string, problems map[string]string) {
 		t := v.Type()
 		for i := range t.NumField() {
 			sf := t.Field(i)
-			if !sf.IsExported() {
+			if !sf.IsExported() && !sf.Anonymous {
 				continue // also skips the insides of time.Time and similar
 			}
 			child := clientName(sf)

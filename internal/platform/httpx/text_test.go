@@ -1,7 +1,9 @@
 package httpx_test
 
 import (
+	"bytes"
 	"errors"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -94,6 +96,33 @@ func TestDecodeFormRefusesUnstorableText(t *testing.T) {
 			checkTextErr(t, httpx.DecodeForm(httptest.NewRecorder(), req, &in), tt.want)
 		})
 	}
+}
+
+// TestTextRuleReachesEmbeddedAndFiles: fields promoted from an embedded
+// struct (as encoding/json sees them) and the names of uploaded files.
+func TestTextRuleReachesEmbeddedAndFiles(t *testing.T) {
+	t.Parallel()
+	type meta struct {
+		Label string `json:"label"`
+	}
+	var in struct {
+		meta
+		Title string `json:"title"`
+	}
+	err := httpx.DecodeJSON(httptest.NewRecorder(), newJSONRequest(strings.NewReader(`{"title":"ok","label":"\u0000"}`), "application/json"), &in)
+	checkTextErr(t, err, map[string]string{"label": "Label must not contain a NUL character (\\0)."})
+
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("title", "ok")
+	fw, _ := mw.CreateFormFile("upload", "caf\xc3.txt")
+	_, _ = fw.Write([]byte("content"))
+	_ = mw.Close()
+	req := httptest.NewRequest(http.MethodPost, "/tasks", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	var form textInput
+	err = httpx.DecodeForm(httptest.NewRecorder(), req, &form)
+	checkTextErr(t, err, map[string]string{"upload": "The file name of Upload must be valid UTF-8 text."})
 }
 
 func checkTextErr(t *testing.T, err error, want map[string]string) {
