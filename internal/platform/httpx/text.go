@@ -21,15 +21,18 @@ import (
 // gets that far. So no such value gets past the request boundary:
 //
 //   - form fields and JSON fields: DecodeForm and DecodeJSON answer 422
-//     with the field's name (every posted form field is checked, also those
-//     a handler reads from r.PostForm itself; JSON is checked after
-//     decoding, so encoding/json's replacement of invalid UTF-8 stands and
-//     only "\u0000" is left to refuse);
+//     with the field's name (every posted form field and uploaded file name
+//     is checked, also those a handler reads from r.PostForm itself; JSON
+//     is checked after decoding, so encoding/json's replacement of invalid
+//     UTF-8 stands and only "\u0000" is left to refuse);
 //   - query parameters and path values: HandlerFunc answers 400 naming the
-//     parameter before the handler runs, so no handler has to remember it.
+//     parameter before the handler runs, so no handler has to remember it;
+//   - headers that are only recorded: HeaderText makes them storable.
 //
 // Lengths are the input type's own business (validate tags, or its
-// Validate method), because only it knows its column's limit.
+// Validate method), because only it knows its column's limit. If a value
+// gets through anyway, postgres.Translate turns PostgreSQL's refusal into
+// a 422 that httpx.Error logs as a bug.
 
 // textProblem returns why s cannot be stored as PostgreSQL text, or "".
 func textProblem(s string) string {
