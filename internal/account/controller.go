@@ -129,7 +129,7 @@ func (c *Controller) signIn(r *http.Request, u User) error {
 		return err
 	}
 	c.sessions.Put(ctx, sessionUserID, u.ID)
-	userAgent := httpx.HeaderText(r, "User-Agent", 512) // stored: as text PostgreSQL can hold
+	userAgent := httpx.HeaderText(r, "User-Agent", 512) // recorded, so made storable rather than refused
 	return c.svc.StartSession(ctx, u, session.HashToken(c.sessions.Token(ctx)), userAgent, middleware.ClientIPFrom(r))
 }
 

@@ -216,8 +216,8 @@ func requestTextError(r *http.Request) error {
 			}
 		}
 	}
-	if r.URL.RawQuery == "" {
-		return nil
+	if raw := r.URL.RawQuery; raw == "" || (!strings.Contains(raw, "%") && textProblem(raw) == "") {
+		return nil // nothing escaped and nothing raw to refuse: the usual case, without parsing
 	}
 	values, _ := url.ParseQuery(r.URL.RawQuery)
 	for _, name := range slices.Sorted(maps.Keys(values)) { // sorted: the same request, the same message
