@@ -21,6 +21,8 @@ DEV_DB_NAME := groundwork
 # Extra flags for `go test`, e.g. make test TESTFLAGS='-run=TestHealth -v'
 TESTFLAGS   ?=
 TEST_TIMEOUT ?= 5m
+# How long `make fuzz` runs each Go fuzz target, e.g. make fuzz FUZZTIME=2m
+FUZZTIME    ?= 20s
 # Arguments for `make migrate`, e.g. make migrate ARGS="create add_widgets"
 ARGS        ?= status
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -273,7 +275,7 @@ endef
 export SH_LIB := $(value SH_LIB_SRC)
 
 # --------------------------------------------------------------------------------------------------
-.PHONY: help dev generate assets build test feature s3-server screenshots lint clean db-start db-stop db-psql migrate test-db-smoke
+.PHONY: help dev generate assets build test fuzz feature s3-server screenshots lint clean db-start db-stop db-psql migrate test-db-smoke
 
 help: ## list the targets (default)
 	@echo "Groundwork: make <target>   (variables: DEV_DB_PORT=$(DEV_DB_PORT) TESTFLAGS='...' ARGS='...')"
@@ -324,6 +326,19 @@ tmp/bin/versitygw:
 
 feature: ## start a feature as a copy of internal/tasks: make feature NAME=projects SINGULAR=project
 	scripts/new-feature.sh "$(NAME)" "$(SINGULAR)"
+
+fuzz: ## run every Go fuzz target (func FuzzX in *_test.go) for FUZZTIME each (default 20s)
+	@eval "$$SH_LIB"
+	n=0
+	while IFS=: read -r file target; do
+	  pkg=./$$(dirname "$$file")
+	  say "fuzzing $$target in $$pkg for $(FUZZTIME)"
+	  $(GO) test -run='^$$' -fuzz="^$$target\$$" -fuzztime=$(FUZZTIME) "$$pkg"
+	  n=$$((n + 1))
+	done < <(grep -rHo --include='*_test.go' --exclude-dir=node_modules --exclude-dir=tmp '^func Fuzz[A-Za-z0-9_]*' . \
+	  | sed -e 's|^\./||' -e 's|:func |:|' | LC_ALL=C sort)
+	[ "$$n" -gt 0 ] || die "no fuzz targets found"
+	say "$$n fuzz targets passed"
 
 screenshots: ## refresh docs/screenshots/*.png (light and dark) from the browser tests
 	@$(MAKE) test TESTFLAGS=-run=TestBrowser SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots

@@ -144,7 +144,8 @@ func (c *Controller) signIn(r *http.Request, u User) error {
 		return err
 	}
 	c.sessions.Put(ctx, sessionUserID, u.ID)
-	return c.svc.StartSession(ctx, u, session.HashToken(c.sessions.Token(ctx)), r.UserAgent(), middleware.ClientIPFrom(r))
+	userAgent := httpx.HeaderText(r, "User-Agent", 512) // recorded, so made storable rather than refused
+	return c.svc.StartSession(ctx, u, session.HashToken(c.sessions.Token(ctx)), userAgent, middleware.ClientIPFrom(r))
 }
 
 // logout handles POST /logout: the session ends on the server, the

@@ -23,6 +23,7 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
 	"github.com/groundwork-dev/groundwork/internal/platform/jobs/jobstest"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging/logtest"
+	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
@@ -36,6 +37,11 @@ import (
 type testStack struct {
 	mux  *chi.Mux
 	pool *pgxpool.Pool
+	// Jobs are enqueued on the queue named jobs.Name; startJobs works them,
+	// mailing into mail.
+	jobs jobs.Options
+	log  *slog.Logger
+	mail *mail.Capture
 	f    features
 }
 
@@ -53,8 +59,9 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 	if hasher == nil {
 		hasher = fastHasher()
 	}
-	// Jobs are enqueued, not worked: the features' own tests run them.
-	inserter, err := jobs.New(pool, log, jobstest.Options(), nil)
+	// Jobs are enqueued, not worked, unless a test calls startJobs.
+	opts := jobstest.Options()
+	inserter, err := jobs.New(pool, log, opts, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +98,27 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 		}
 		return httpx.JSON(w, r, http.StatusCreated, in)
 	}))
-	return &testStack{mux: r, pool: pool, f: f}
+	return &testStack{mux: r, pool: pool, f: f, jobs: opts, log: log, mail: &mail.Capture{}}
+}
+
+// startJobs runs the stack's jobs (account emails into st.mail) until
+// the test ends.
+func (st *testStack) startJobs(t *testing.T) {
+	t.Helper()
+	worker, err := newWorker(st.jobs, st.log, st.pool, st.f, st.mail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := worker.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(worker.Stop)
+}
+
+// drainJobs waits until the jobs enqueued so far have run.
+func (st *testStack) drainJobs(t *testing.T) {
+	t.Helper()
+	jobstest.Drain(t, st.pool, st.jobs)
 }
 
 // newTestRouter is newTestStack's router.

@@ -22,9 +22,10 @@ const MaxBodyBytes = 1 << 20
 // the rules are the service's (package validate).
 //
 // It returns an *apperr.Error of kind UnsupportedMedia (415) when the
-// Content-Type is not JSON, TooLarge (413) over MaxBodyBytes, and
-// Malformed (400) for invalid JSON, wrong types, unknown fields, a field
-// given twice, an empty body or trailing data.
+// Content-Type is not JSON, TooLarge (413) over MaxBodyBytes, Malformed
+// (400) for invalid JSON, wrong types, unknown fields, a field given twice,
+// an empty body or trailing data, and Invalid (422, with field errors) when
+// a string holds text PostgreSQL cannot store (see text.go).
 func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if !isJSONContentType(r.Header.Get("Content-Type")) {
 		return apperr.New(apperr.UnsupportedMedia, "The request body must be JSON (Content-Type: application/json).")
@@ -47,6 +48,9 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if key, ok := duplicateKey(body); ok {
 		// {"title":"a","title":"b"} would otherwise mean whatever the last one says.
 		return apperr.New(apperr.Malformed, fmt.Sprintf("The request body has the field %q twice.", key))
+	}
+	if problems := structTextProblems(dst); len(problems) > 0 {
+		return apperr.Validation("Please correct the highlighted fields.", problems)
 	}
 	return nil
 }
@@ -177,8 +181,10 @@ func jsonTypeName(goKind string) string {
 //
 // It returns TooLarge (413) over the limit, UnsupportedMedia (415) for other
 // content types, Malformed (400) for an unparsable body, and Invalid (422,
-// with field errors) for values that do not parse as their field's type (a
-// date that is not a date), so the form can be shown again with the input.
+// with field errors) for any posted value with text PostgreSQL cannot
+// store (see text.go) and for values that do not parse as their field's
+// type (a date that is not a date), so the form can be shown again with
+// the input.
 func DecodeForm(w http.ResponseWriter, r *http.Request, dst any) error {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -197,8 +203,15 @@ func DecodeForm(w http.ResponseWriter, r *http.Request, dst any) error {
 		}
 		return apperr.Wrap(err, apperr.Malformed, "The form could not be read.")
 	}
-	if problems := bindForm(r.PostForm, dst); len(problems) > 0 {
-		return apperr.Validation("Please correct the highlighted fields.", problems)
+	fields := formTextProblems(r.PostForm) // first: its message is the one that matters
+	fileNameProblems(r, fields)
+	for name, msg := range bindForm(r.PostForm, dst) {
+		if _, seen := fields[name]; !seen {
+			fields[name] = msg
+		}
+	}
+	if len(fields) > 0 {
+		return apperr.Validation("Please correct the highlighted fields.", fields)
 	}
 	return nil
 }

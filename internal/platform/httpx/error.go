@@ -39,7 +39,8 @@ const ToastTarget = "#toasts"
 //     (HX-Retarget, HX-Reswap), so it never lands inside a small target;
 //   - otherwise a full HTML error page.
 //
-// 5xx errors are logged once, with their cause; the response only ever holds
+// 5xx errors, and 4xx errors marked apperr Bug, are logged once at error
+// level, with their cause; the response only ever holds
 // the safe message and the request ID. If the request's context is already
 // cancelled (the client left), nothing is written.
 func Error(w http.ResponseWriter, r *http.Request, err error) {
@@ -52,9 +53,14 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 
 	kind := apperr.KindOf(err)
 	status := kind.Status()
-	if status >= 500 {
+	switch {
+	case status >= 500:
 		log.ErrorContext(ctx, "request failed", "status", status, "kind", kind.String(), "err", err)
-	} else {
+	case apperr.IsBug(err):
+		// The client's fault, but it should have been refused earlier (a
+		// boundary rule is missing): someone has to look at it.
+		log.ErrorContext(ctx, "bug: input refused late", "status", status, "kind", kind.String(), "err", err)
+	default:
 		log.DebugContext(ctx, "request rejected", "status", status, "kind", kind.String(), "err", err)
 	}
 
