@@ -317,6 +317,8 @@ test: assets ## run every test (throwaway PostgreSQL + Chromium); TESTFLAGS='-ru
 	  test_db_start   # stopped and deleted by the EXIT trap, also when tests fail
 	fi
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(TESTFLAGS) ./...
+	# The Go micro-benchmarks run once each, so they keep compiling and working (not timed here).
+	[ -n "$(TESTFLAGS)" ] || $(GO) test -count=1 -run='^$$' -bench=. -benchtime=1x ./internal/... ./bench/...
 
 bench: build ## measure the app against in-repo baselines (bench/; a few minutes); BENCHFLAGS='-rounds=5'
 	@eval "$$SH_LIB"

@@ -27,6 +27,7 @@ type options struct {
 	duration      time.Duration
 	conns         int
 	dbURL         string
+	profile       string // write a CPU profile of the app under the tasks page's load here, and stop
 }
 
 func main() {
@@ -36,6 +37,7 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 3, "interleaved rounds; the table shows medians")
 	flag.DurationVar(&o.duration, "duration", 3*time.Second, "load time per target per round")
 	flag.IntVar(&o.conns, "conns", 32, "connections, except for the connection-scaling rows")
+	flag.StringVar(&o.profile, "profile", "", "instead of the table: a CPU profile of the app serving the tasks page, to this file (go tool pprof)")
 	flag.Parse()
 	o.dbURL = os.Getenv("DATABASE_URL")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -49,6 +51,7 @@ func main() {
 // servers is what a run starts.
 type servers struct {
 	app                         *proc
+	adminURL                    string // the app's admin listener (metrics, pprof)
 	nethttp, chi, page, fortune *proc
 	startup                     time.Duration
 	cookie, cursor              string
@@ -70,6 +73,9 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
+	if o.profile != "" {
+		return profile(ctx, s, o)
+	}
 	facts, err := measureFacts(ctx, o, s)
 	if err != nil {
 		return err
@@ -86,10 +92,9 @@ func run(ctx context.Context, o options) error {
 }
 
 // appEnv is the app's production configuration for the run.
-func appEnv(o options, addr string) []string {
+func appEnv(o options, addr, admin string) []string {
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
-	admin, _ := freeAddr()
 	return []string{
 		"APP_ENV=production", "HTTP_ADDR=" + addr, "BASE_URL=https://127.0.0.1", "ALLOWED_HOSTS=127.0.0.1",
 		"DATABASE_URL=" + o.dbURL, "SECRET_KEY=" + hex.EncodeToString(secret), "SMTP_URL=smtp://127.0.0.1:1",
@@ -106,7 +111,12 @@ func startAll(ctx context.Context, o options) (*servers, error) {
 	if err != nil {
 		return s, err
 	}
-	env := appEnv(o, addr)
+	admin, err := freeAddr()
+	if err != nil {
+		return s, err
+	}
+	s.adminURL = "http://" + admin
+	env := appEnv(o, addr, admin)
 	user, err := prepare(ctx, o.app, env, o.dbURL)
 	if err != nil {
 		return s, err
