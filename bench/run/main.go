@@ -27,7 +27,8 @@ type options struct {
 	duration      time.Duration
 	conns         int
 	dbURL         string
-	profile       string // write a CPU profile of the app under the tasks page's load here, and stop
+	profile       string // write a CPU profile of the app under load on profilePath here, and stop
+	profilePath   string
 }
 
 func main() {
@@ -37,7 +38,8 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 3, "interleaved rounds; the table shows medians")
 	flag.DurationVar(&o.duration, "duration", 3*time.Second, "load time per target per round")
 	flag.IntVar(&o.conns, "conns", 32, "connections, except for the connection-scaling rows")
-	flag.StringVar(&o.profile, "profile", "", "instead of the table: a CPU profile of the app serving the tasks page, to this file (go tool pprof)")
+	flag.StringVar(&o.profile, "profile", "", "instead of the table: a CPU profile of the app under load, to this file (go tool pprof)")
+	flag.StringVar(&o.profilePath, "profile-path", "/tasks?limit=25", "with -profile: the path loaded (signed in)")
 	flag.Parse()
 	o.dbURL = os.Getenv("DATABASE_URL")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

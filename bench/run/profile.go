@@ -11,13 +11,13 @@ import (
 	"github.com/groundwork-dev/groundwork/bench/load"
 )
 
-// profile loads the signed-in tasks page while the app's admin listener
+// profile loads o.profilePath, signed in, while the app's admin listener
 // records a CPU profile, and writes it to o.profile.
 func profile(ctx context.Context, s *servers, o options) error {
 	const seconds = 5
 	done := make(chan error, 1)
 	go func() {
-		t := load.Target{URL: s.app.base + "/tasks?limit=25", Header: header(s.cookie, false)}
+		t := load.Target{URL: s.app.base + o.profilePath, Header: header(s.cookie, false)}
 		_, err := load.Run(ctx, t, o.conns, (seconds+1)*time.Second)
 		done <- err
 	}()
@@ -41,6 +41,6 @@ func profile(ctx context.Context, s *servers, o options) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	fmt.Printf("CPU profile of the tasks page under load: %s (go tool pprof -top bin/app %s)\n", o.profile, o.profile)
+	fmt.Printf("CPU profile of %s under load: %s (go tool pprof -top bin/app %s)\n", o.profilePath, o.profile, o.profile)
 	return <-done
 }
