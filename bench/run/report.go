@@ -40,10 +40,18 @@ func targets(s *servers, c int) []row {
 		{"fortunes 25 rows (baseline)", t(s.fortune, "/tasks", false, false), c, "", 0},
 		{"app tasks page, 25 rows", t(s.app, page, false, true), c, "fortunes 25 rows (baseline)", 0.7},
 		{"app GET /api/v1/tasks, 25", t(s.app, "/api/v1/tasks?limit=25", false, true), c, "fortunes 25 rows (baseline)", 0.7},
+		{"app tasks page, gzip", gz(t(s.app, page, false, true)), c, "app tasks page, 25 rows", 0},
 		{"app htmx fragment, 25 rows", t(s.app, more, true, true), c, "app tasks page, 25 rows", 1.2},
 		{"app tasks page, 4 conns", t(s.app, page, false, true), 4, "app tasks page, 25 rows", 0},
 		{"app tasks page, 128 conns", t(s.app, page, false, true), 128, "app tasks page, 25 rows", 0},
 	}
+}
+
+// gz asks for a gzipped answer (the body bytes column is then the
+// compressed size).
+func gz(t load.Target) load.Target {
+	t.Header.Set("Accept-Encoding", "gzip")
+	return t
 }
 
 // median is the result with the median req/s of a row's rounds.

@@ -81,6 +81,10 @@ func TestStatementsPerRequest(t *testing.T) {
 		{"signed-in API list", c, "/api/v1/tasks?limit=25", 3},
 		{"anonymous home", anon, "/", 0},
 	}
+	// The large page travels compressed (middleware.Compress in the router).
+	if resp := send(t, c, http.MethodGet, base+"/tasks?limit=25", nil, "Accept-Encoding", "gzip"); resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("tasks page with Accept-Encoding: gzip: Content-Encoding %q, want gzip", resp.Header.Get("Content-Encoding"))
+	}
 	for _, tt := range tests {
 		send(t, tt.client, http.MethodGet, base+tt.path, nil) // warm: the home cache, a due session touch
 		for range 3 {
