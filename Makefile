@@ -23,6 +23,8 @@ TESTFLAGS   ?=
 TEST_TIMEOUT ?= 5m
 # How long `make fuzz` runs each Go fuzz target, e.g. make fuzz FUZZTIME=2m
 FUZZTIME    ?= 20s
+# Extra flags for `make bench` (bench/run), e.g. make bench BENCHFLAGS='-rounds=5 -duration=5s'
+BENCHFLAGS  ?=
 # Arguments for `make migrate`, e.g. make migrate ARGS="create add_widgets"
 ARGS        ?= status
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -194,8 +196,8 @@ free_port() {
   die "no free TCP port found"
 }
 
-# test_db_start: throwaway cluster for `make test` (temp dir, random port, no fsync); exports
-# TEST_DATABASE_URL. test_db_stop stops it and deletes it; safe to call more than once.
+# test_db_start [CONF_LINE...]: throwaway cluster for `make test` and `make bench` (temp dir, random
+# port, no fsync); exports TEST_DATABASE_URL. test_db_stop stops it and deletes it; safe to call more than once.
 TEST_PG_DIR= TEST_PG_BIN=
 test_db_start() {
   local port try
@@ -204,7 +206,7 @@ test_db_start() {
   TEST_PG_DIR=$(mktemp -d /tmp/groundwork-pgtest.XXXXXX)
   ! is_root || chown postgres: "$TEST_PG_DIR"
   pg_init "$TEST_PG_BIN" "$TEST_PG_DIR" "fsync = off" "synchronous_commit = off" "full_page_writes = off" \
-    "max_connections = 200"
+    "max_connections = 200" "$@"
   for try in 1 2 3; do
     port=$(free_port)
     if pg_start "$TEST_PG_BIN" "$TEST_PG_DIR" "$port"; then
@@ -275,7 +277,7 @@ endef
 export SH_LIB := $(value SH_LIB_SRC)
 
 # --------------------------------------------------------------------------------------------------
-.PHONY: help dev generate assets build test fuzz feature s3-server screenshots lint clean db-start db-stop db-psql migrate test-db-smoke
+.PHONY: help dev generate assets build bench test fuzz feature s3-server screenshots lint clean db-start db-stop db-psql migrate test-db-smoke
 
 help: ## list the targets (default)
 	@echo "Groundwork: make <target>   (variables: DEV_DB_PORT=$(DEV_DB_PORT) TESTFLAGS='...' ARGS='...')"
@@ -317,6 +319,18 @@ test: assets ## run every test (throwaway PostgreSQL + Chromium); TESTFLAGS='-ru
 	  test_db_start   # stopped and deleted by the EXIT trap, also when tests fail
 	fi
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(TESTFLAGS) ./...
+	# The Go micro-benchmarks run once each, so they keep compiling and working (not timed here).
+	[ -n "$(TESTFLAGS)" ] || $(GO) test -count=1 -run='^$$' -bench=. -benchtime=1x ./internal/... ./bench/...
+
+bench: build ## measure the app against in-repo baselines (bench/; a few minutes); BENCHFLAGS='-rounds=5'
+	@eval "$$SH_LIB"
+	$(GO) build -trimpath -ldflags "-s -w" -o bin/baseline ./bench/baseline
+	$(GO) build -trimpath -o bin/bench ./bench/run
+	trap test_db_stop EXIT; trap 'exit 130' INT; trap 'exit 143' TERM
+	test_db_start "shared_preload_libraries = 'pg_stat_statements'"
+	port=$${TEST_DATABASE_URL#*127.0.0.1:}
+	pg_psql "$$TEST_PG_BIN" "$${port%%/*}" "CREATE DATABASE bench"
+	DATABASE_URL=$$(sed 's#/postgres?#/bench?#' <<<"$$TEST_DATABASE_URL") bin/bench -app bin/app -baseline bin/baseline $(BENCHFLAGS)
 
 # The S3 test server: versitygw (Apache 2.0), built from the module proxy at this version into tmp/bin.
 VERSITYGW_VERSION := v1.8.0

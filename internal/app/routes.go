@@ -57,11 +57,16 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 	if err != nil {
 		return nil, err
 	}
+	compress, err := middleware.Compress()
+	if err != nil {
+		return nil, err
+	}
 
 	r := chi.NewRouter()
 	// The responder draws HTML errors with the layout's page and toast.
 	r.Use(httpx.UseErrorViews(layout.ErrorViews()))
 	r.Use(stack...)
+	r.Use(compress) // large HTML and JSON gzipped; inside the log and metrics, which see the plain answer
 	r.Use(viewContext(d.devReload != nil))
 	mountInfrastructure(r, d)
 
