@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/platform/openapi"
 	"github.com/groundwork-dev/groundwork/internal/tasks"
 )
@@ -10,5 +11,6 @@ import (
 func openAPIDocument() ([]byte, error) {
 	return openapi.Assemble(openapi.Base(),
 		tasks.OpenAPI(),
+		account.OpenAPI(),
 	)
 }
