@@ -9,10 +9,10 @@ import (
 // header and no cookie at all.
 //
 // Such a request cannot be a cross-site request forgery: a browser never
-// adds an Authorization header on its own (a page on another site can set
-// one only through fetch, which needs a CORS preflight that only the
-// configured CORS origins pass), and without cookies the request carries
-// no ambient authority of the user. So the cross-origin check is skipped
+// adds an Authorization header on its own, a page on another site cannot
+// set one (fetch needs a CORS preflight, and CORS does not allow that
+// header), and without cookies the request carries no ambient authority
+// of the user. So the cross-origin check is skipped
 // for it. A bearer request that also carries cookies is checked as usual,
 // since something on the page may rely on them.
 func IsBearerOnly(r *http.Request) bool {
