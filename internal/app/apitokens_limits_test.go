@@ -105,6 +105,9 @@ func TestAPITokensPage(t *testing.T) {
 	t.Parallel()
 	s := newTokenServer(t, nil)
 	browser, _ := s.signedIn(t, "alice@example.com")
+	if _, body := s.do(t, browser, "GET", "/account", "", nil); !strings.Contains(string(body), `href="/account/tokens" data-testid="api-tokens-link"`) {
+		t.Error("the account page does not link to /account/tokens")
+	}
 	if resp, body := s.do(t, browser, "GET", "/account/tokens", "", nil); resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `data-testid="no-tokens"`) {
 		t.Fatalf("GET /account/tokens = %d:\n%s", resp.StatusCode, body)
 	}
