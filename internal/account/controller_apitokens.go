@@ -59,6 +59,11 @@ type apiTokenCreated struct {
 	Token string `json:"token"`
 }
 
+// apiTokenList is the answer to GET /api/v1/tokens.
+type apiTokenList struct {
+	Items []APIToken `json:"items"`
+}
+
 // apiCreateToken handles POST /api/v1/tokens: 201 with the token.
 func (c *Controller) apiCreateToken(w http.ResponseWriter, r *http.Request) error {
 	var in APITokenInput
@@ -81,9 +86,9 @@ func (c *Controller) apiListTokens(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if tokens == nil {
-		tokens = []APIToken{}
+		tokens = []APIToken{} // [] rather than null
 	}
-	return httpx.JSON(w, r, http.StatusOK, map[string]any{"items": tokens})
+	return httpx.JSON(w, r, http.StatusOK, apiTokenList{Items: tokens})
 }
 
 // apiRevokeToken handles DELETE /api/v1/tokens/{id}: 204, or 404 for a
