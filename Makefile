@@ -291,8 +291,9 @@ dev: assets generate ## run the app with live reload (creates .env, starts the d
 	say "starting air (Ctrl-C stops the app; the database keeps running until 'make db-stop')"
 	exec $(AIR) -c .air.toml
 
-generate: ## generate Go code from .templ files (go tool templ generate)
+generate: ## generate Go code: .templ files (go tool templ generate) and the API client (apiclient, oapi-codegen)
 	$(GO) tool templ generate
+	UPDATE_CLIENT=1 $(GO) test ./internal/app -run '^TestAPIClientUpToDate$$' -count=1
 
 assets: $(DIST_FILES) ## install front-end deps (npm ci) and copy htmx into web/static/dist
 

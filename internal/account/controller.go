@@ -67,6 +67,7 @@ func (c *Controller) AccountRoutes(r chi.Router) {
 	r.Post("/sessions/{id}/revoke", httpx.Handle(c.revokeSession))         // POST /account/sessions/{id}/revoke
 	r.Post("/sessions/revoke-others", httpx.Handle(c.revokeOtherSessions)) // POST /account/sessions/revoke-others
 	r.Post("/verify-email", httpx.Handle(c.resendVerification))            // POST /account/verify-email
+	c.TokenPageRoutes(r)                                                   // /account/tokens (controller_apitokens.go)
 }
 
 // AdminRoutes registers the admin's routes; mount them at /admin behind

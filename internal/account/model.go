@@ -37,7 +37,7 @@ func (u User) IsAdmin() bool { return u.Role == auth.RoleAdmin }
 
 // Identity is who u is to the rest of the application (auth.From).
 func (u User) Identity() auth.Identity {
-	return auth.Identity{UserID: u.ID, Email: u.Email, Role: u.Role}
+	return auth.Identity{UserID: u.ID, Email: u.Email, Role: u.Role, Scope: auth.ScopeReadWrite}
 }
 
 // Verified reports whether the user has confirmed their email address.

@@ -231,7 +231,8 @@ func (s *Service) Users(ctx context.Context) ([]User, error) {
 	return s.repo.ListUsers(ctx, 500)
 }
 
-// Disable disables an account and ends all its sessions. An admin cannot
+// Disable disables an account, ends all its sessions and revokes all its
+// API tokens. An admin cannot
 // disable themselves (ErrDisableSelf); an unknown ID is ErrNotFound.
 func (s *Service) Disable(ctx context.Context, admin User, userID int64, clientIP string) error {
 	if admin.ID == userID {
@@ -242,7 +243,10 @@ func (s *Service) Disable(ctx context.Context, admin User, userID int64, clientI
 		if err := repo.Disable(ctx, userID); err != nil {
 			return err
 		}
-		_, err := repo.DeleteSessions(ctx, userID, 0, "")
+		if _, err := repo.DeleteSessions(ctx, userID, 0, ""); err != nil {
+			return err
+		}
+		_, err := repo.RevokeAllAPITokens(ctx, userID) // issue 17: a disabled account's tokens die with it
 		return err
 	})
 	if err != nil {

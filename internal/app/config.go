@@ -49,6 +49,9 @@ type Config struct {
 	// AuthRateLimit is how many requests per minute one client address may
 	// make to the sign-in, sign-up and password routes.
 	AuthRateLimit int `env:"AUTH_RATE_LIMIT" envDefault:"30" validate:"min=1"`
+	// APITokenRateLimit is how many requests per minute one API token may
+	// make (issue 17); the count is per instance.
+	APITokenRateLimit int `env:"API_TOKEN_RATE_LIMIT" envDefault:"600" validate:"min=1"`
 
 	SMTPURL   string `env:"SMTP_URL"`
 	AdminAddr string `env:"ADMIN_ADDR" envDefault:"127.0.0.1:9090"`

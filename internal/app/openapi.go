@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/attachments"
 	"github.com/groundwork-dev/groundwork/internal/platform/openapi"
 	"github.com/groundwork-dev/groundwork/internal/tasks"
@@ -12,5 +13,6 @@ func openAPIDocument() ([]byte, error) {
 	return openapi.Assemble(openapi.Base(),
 		tasks.OpenAPI(),
 		attachments.OpenAPI(),
+		account.OpenAPI(),
 	)
 }

@@ -45,6 +45,7 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 		},
 		TrustedOrigins: append([]string{origin(d.cfg.BaseURL)}, d.cfg.CORSAllowedOrigins...),
 		CORSOrigins:    d.cfg.CORSAllowedOrigins,
+		BearerPaths:    []string{"/api/"},
 		MaxBodyBytes:   httpx.MaxBodyBytes,
 		// The local storage driver's uploads are limited by their signed size.
 		LargeBodyPrefixes: []string{localStoragePath + "/"},
@@ -87,14 +88,17 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 		})
 	})
 
-	// JSON API: the same session, errors as problem+json (httpx.WantsJSON).
+	// JSON API: the session, or an API token (Authorization: Bearer, never
+	// read on pages), with the same Identity; a read-only token is 403 on
+	// writes; errors as problem+json (httpx.WantsJSON).
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/openapi.json", openapi.Handler(apiDoc))
 		r.Group(func(r chi.Router) {
-			r.Use(middleware.NoStore, d.sessions.LoadAndSave, d.account.Authenticate, auth.RequireUser)
+			r.Use(middleware.NoStore, d.account.AuthenticateAPI(d.cfg.APITokenRateLimit), auth.RequireWriteScope)
 			r.Route("/tasks", d.tasks.APIRoutes)
 			r.Route("/tasks/{id}/attachments", d.attachments.APIRoutes)
 			r.Route("/uploads", d.attachments.UploadRoutes)
+			r.Route("/tokens", d.account.TokenAPIRoutes)
 		})
 	})
 	return r, nil

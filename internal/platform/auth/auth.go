@@ -24,12 +24,29 @@ const (
 	RoleAdmin Role = "admin"
 )
 
-// Identity is the signed-in user of a request.
+// Scope is what a request may do with the user's data. A browser session
+// is ScopeReadWrite; an API token has the scope it was created with.
+type Scope string
+
+// The scopes.
+const (
+	ScopeRead      Scope = "read"
+	ScopeReadWrite Scope = "read-write"
+)
+
+// Identity is the signed-in user of a request, however it signed in
+// (session cookie or API token): features cannot tell the two apart.
 type Identity struct {
 	UserID int64
 	Email  string
 	Role   Role
+	// Scope limits the request; only ScopeRead is limited (to safe
+	// methods), so the zero value acts as ScopeReadWrite.
+	Scope Scope
 }
+
+// CanWrite reports whether the identity may change data.
+func (id Identity) CanWrite() bool { return id.Scope != ScopeRead }
 
 // IsAdmin reports whether the identity has the admin role.
 func (id Identity) IsAdmin() bool { return id.Role == RoleAdmin }
@@ -85,6 +102,24 @@ func RequireAdmin(next http.Handler) http.Handler {
 			return
 		}
 		httpx.Error(w, r, apperr.New(apperr.Forbidden, "Only administrators can see this page."))
+	})
+}
+
+// RequireWriteScope answers 403 to a request that would change data
+// (any method but GET, HEAD and OPTIONS) from an identity without the
+// write scope: a read-only API token. Mount it after RequireUser.
+func RequireWriteScope(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		if id, ok := From(r.Context()); ok && !id.CanWrite() {
+			httpx.Error(w, r, apperr.New(apperr.Forbidden, "This token is read-only."))
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

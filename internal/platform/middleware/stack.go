@@ -15,7 +15,11 @@ type StackOptions struct {
 	// DELETE is 403.
 	TrustedOrigins []string
 	CORSOrigins    []string // empty: no CORS middleware
-	MaxBodyBytes   int64
+	// BearerPaths are the path prefixes (the API) where a bearer-only
+	// request (IsBearerOnly: a token, no cookies) skips the cross-origin
+	// check; the token is its only authentication there.
+	BearerPaths  []string
+	MaxBodyBytes int64
 	// LargeBodyPrefixes are path prefixes whose handlers limit their own
 	// bodies (the local storage driver's uploads, by their signed size).
 	LargeBodyPrefixes []string
@@ -27,13 +31,16 @@ type StackOptions struct {
 
 // Stack returns the middleware every request goes through, in order:
 // request ID → client IP → observe (when set) → access log → recover → security headers →
-// cross-origin protection → CORS (only when configured) → body limit.
+// cross-origin protection (not for bearer-only API requests) → CORS (only when configured) → body limit.
 // internal/app's router and the feature test harness (httpxtest) both use
 // it, so feature tests run behind the real chain.
 func Stack(o StackOptions) ([]func(http.Handler) http.Handler, error) {
 	crossOrigin, err := CrossOrigin(o.TrustedOrigins)
 	if err != nil {
 		return nil, err
+	}
+	if len(o.BearerPaths) > 0 {
+		crossOrigin = exceptBearer(o.BearerPaths, crossOrigin)
 	}
 	stack := []func(http.Handler) http.Handler{RequestID, ClientIP(o.TrustedProxies)}
 	if o.Observe != nil {
