@@ -13,6 +13,7 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/metrics"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/session"
+	"github.com/groundwork-dev/groundwork/internal/platform/sse"
 	"github.com/groundwork-dev/groundwork/internal/queue"
 	"github.com/groundwork-dev/groundwork/internal/tasks"
 )
@@ -30,6 +31,9 @@ type features struct {
 	sessions *scs.SessionManager
 	// flash moves one-time messages from the session into the page.
 	flash *flash.Messages
+	// events is the server-sent events broker; the server closes it when
+	// shutdown begins (serve.go) and the relay feeds it (events.go).
+	events *sse.Broker
 }
 
 // newFeatures builds each feature from its dependencies, explicitly (no
@@ -42,6 +46,7 @@ func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, q *job
 		Lifetime:    cfg.SessionLifetime,
 	})
 	flashes := flash.New(sessions)
+	events := sse.NewBroker(sse.Options{StreamsOpen: m.SSEStreamsOpen(), Dropped: m.SSEDropped()})
 	accounts := account.NewService(pool, hasher, q, account.Config{
 		BaseURL:              cfg.BaseURL,
 		RequireVerifiedEmail: cfg.RequireEmailVerification,
@@ -51,10 +56,11 @@ func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, q *job
 	return features{
 		home:     home.NewController(home.NewService(home.NewRepository(pool), cfg.Env, Version())),
 		account:  account.NewController(accounts, sessions, flashes, cfg.AuthRateLimit, m.ThrottleHits(metrics.ThrottleClientIP)),
-		tasks:    tasks.NewController(tasks.NewService(pool, time.Now), flashes),
+		tasks:    tasks.NewController(tasks.NewService(pool, time.Now), flashes, events),
 		queue:    queue.NewController(queue.NewService(q), flashes),
 		accounts: accounts,
 		sessions: sessions,
 		flash:    flashes,
+		events:   events,
 	}
 }

@@ -13,19 +13,21 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/auth"
 	"github.com/groundwork-dev/groundwork/internal/platform/flash"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/internal/platform/sse"
 )
 
 // Controller serves the task pages and their htmx fragments
 // (controller.go) and the JSON API (controller_api.go), both over one
 // Service.
 type Controller struct {
-	svc   *Service
-	flash *flash.Messages // for the toast after a plain form's redirect
+	svc    *Service
+	flash  *flash.Messages // for the toast after a plain form's redirect
+	events *sse.Broker     // live updates (controller_events.go)
 }
 
-// NewController returns a Controller.
-func NewController(svc *Service, flashes *flash.Messages) *Controller {
-	return &Controller{svc: svc, flash: flashes}
+// NewController returns a Controller; events is the process's SSE broker.
+func NewController(svc *Service, flashes *flash.Messages, events *sse.Broker) *Controller {
+	return &Controller{svc: svc, flash: flashes, events: events}
 }
 
 // Routes registers the HTML routes; mount them at /tasks behind
@@ -34,6 +36,7 @@ func NewController(svc *Service, flashes *flash.Messages) *Controller {
 func (c *Controller) Routes(r chi.Router) {
 	r.Get("/", httpx.Handle(c.index))                    // GET    /tasks
 	r.Post("/", httpx.Handle(c.create))                  // POST   /tasks
+	r.Get("/events", httpx.Handle(c.stream))             // GET    /tasks/events (SSE)
 	r.Get("/{id}", httpx.Handle(c.show))                 // GET    /tasks/{id}
 	r.Get("/{id}/edit", httpx.Handle(c.edit))            // GET    /tasks/{id}/edit
 	r.Put("/{id}", httpx.Handle(c.update))               // PUT    /tasks/{id}
