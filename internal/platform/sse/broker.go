@@ -60,6 +60,7 @@ type Broker struct {
 	topics map[string]map[*Subscriber]struct{}
 	closed bool
 	done   chan struct{}
+	count  int // subscribers registered
 }
 
 // Subscriber is one stream's queue of events.
@@ -67,6 +68,7 @@ type Subscriber struct {
 	events  chan Event
 	topics  []string
 	dropped chan struct{} // closed when the buffer overflowed
+	removed bool          // guarded by Broker.mu
 }
 
 // NewBroker returns a Broker with opts.
@@ -103,6 +105,7 @@ func (b *Broker) Subscribe(topics ...string) (*Subscriber, error) {
 		}
 		subs[s] = struct{}{}
 	}
+	b.count++
 	return s, nil
 }
 
@@ -114,6 +117,11 @@ func (b *Broker) Unsubscribe(s *Subscriber) {
 }
 
 func (b *Broker) remove(s *Subscriber) {
+	if s.removed {
+		return
+	}
+	s.removed = true
+	b.count--
 	for _, t := range s.topics {
 		if subs := b.topics[t]; subs != nil {
 			delete(subs, s)
@@ -159,6 +167,13 @@ func (b *Broker) Subscribers(topic string) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return len(b.topics[topic])
+}
+
+// Len is the number of subscribers, all topics together.
+func (b *Broker) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.count
 }
 
 // Close ends every stream with a final "reconnect" event and refuses new
