@@ -14,7 +14,7 @@ import (
 // Event, Data), a comment (heartbeat) or a retry: line.
 type Frame struct {
 	ID, Event, Data, Retry string
-	Comment               bool
+	Comment                bool
 }
 
 // Reader parses a stream on its own goroutine.
