@@ -125,8 +125,13 @@ func (c *Controller) show(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// An admin on someone else's task follows everyone's events.
+	live, err := c.liveURL(r, t.UserID != a.UserID)
+	if err != nil {
+		return err
+	}
 	return httpx.Render(w, r, http.StatusOK, ShowPage(ShowView{
-		Task: t, Events: events, Today: c.svc.Today(), ReadOnly: readOnly(a, t),
+		Task: t, Events: events, Today: c.svc.Today(), ReadOnly: readOnly(a, t), Live: live,
 	}))
 }
 
@@ -240,7 +245,11 @@ func (c *Controller) indexView(r *http.Request) (IndexView, error) {
 	if err != nil {
 		return IndexView{}, err
 	}
-	return IndexView{Params: p, Page: page, Today: c.svc.Today(), Viewer: auth.MustFrom(r)}, nil
+	live, err := c.liveURL(r, p.Everyone)
+	if err != nil {
+		return IndexView{}, err
+	}
+	return IndexView{Params: p, Page: page, Today: c.svc.Today(), Viewer: auth.MustFrom(r), Live: live}, nil
 }
 
 // list loads one page of the list: the signed-in user's tasks, or
@@ -284,10 +293,4 @@ func formVersion(r *http.Request) int32 {
 // then offers no edit or delete.
 func readOnly(a auth.Identity, t Task) bool {
 	return t.UserID != a.UserID
-}
-
-// isTrue reports whether a query flag is set: "true", "1", "t" and so on.
-func isTrue(s string) bool {
-	b, _ := strconv.ParseBool(s)
-	return b
 }

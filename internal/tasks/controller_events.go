@@ -69,3 +69,20 @@ func lastEventID(r *http.Request) (int64, error) {
 	}
 	return n, nil
 }
+
+// liveURL is the stream a page connects to, starting after the newest
+// event now, so that a change committed between rendering and connecting
+// is replayed rather than lost.
+func (c *Controller) liveURL(r *http.Request, all bool) (string, error) {
+	head, err := c.svc.EventHead(r.Context())
+	if err != nil {
+		return "", err
+	}
+	return liveURL(head, all), nil
+}
+
+// isTrue reports whether a query flag is set: "true", "1", "t" and so on.
+func isTrue(s string) bool {
+	b, _ := strconv.ParseBool(s)
+	return b
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/auth"
+	"github.com/groundwork-dev/groundwork/internal/platform/httpx/httpxtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/sse"
 	"github.com/groundwork-dev/groundwork/internal/platform/sse/ssetest"
@@ -199,5 +200,29 @@ func TestEventsShutdownEndsStreams(t *testing.T) {
 	}
 	if resp, _ := alice.Get(tasks.TaskEventsURL()); resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("a stream opened during shutdown: %d, want 503", resp.StatusCode)
+	}
+}
+
+// The list and detail pages name their stream, starting after the newest
+// event, so a change between rendering and connecting is replayed.
+func TestPagesNameTheirLiveStream(t *testing.T) {
+	s := newTestServer(t)
+	alice := s.user(t)
+	id := mustAddTask(t, alice, titleForm("mine"))
+	var head int64
+	if err := s.pool.QueryRow(context.Background(), `SELECT max(id) FROM task_events`).Scan(&head); err != nil {
+		t.Fatal(err)
+	}
+	want := tasks.TaskEventsURL() + "?last_event_id=" + strconv.FormatInt(head, 10)
+	for path, scope := range map[string]string{tasks.TasksURL(): "list", tasks.TaskURL(id): "task"} {
+		_, body := alice.Get(path)
+		live := httpxtest.Doc(t, body).Find(`[data-testid="live-status"]`)
+		if got := live.AttrOr("data-live", ""); got != want || live.AttrOr("data-live-scope", "") != scope {
+			t.Errorf("%s: data-live=%q scope=%q, want %q %q", path, got, live.AttrOr("data-live-scope", ""), want, scope)
+		}
+	}
+	_, body := s.admin(t).Get(tasks.TasksURL() + "?all=true")
+	if got := httpxtest.Doc(t, body).Find(`[data-live]`).AttrOr("data-live", ""); !strings.Contains(got, "all=1") {
+		t.Errorf("admin's everyone list: data-live=%q, want ?all=1", got)
 	}
 }

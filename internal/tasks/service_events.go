@@ -43,3 +43,9 @@ func (s *Service) EventsSince(ctx context.Context, who auth.Identity, all bool, 
 	}
 	return events, nil
 }
+
+// EventHead returns the newest event ID (0 for none): where a page's live
+// stream starts.
+func (s *Service) EventHead(ctx context.Context) (int64, error) {
+	return NewFeed(s.pool).Head(ctx)
+}
