@@ -65,7 +65,7 @@ type Broker struct {
 
 // Subscriber is one stream's queue of events.
 type Subscriber struct {
-	events  chan Event
+	events  chan *Event // shared, read-only: one copy per Publish, not per subscriber
 	topics  []string
 	dropped chan struct{} // closed when the buffer overflowed
 	removed bool          // guarded by Broker.mu
@@ -91,7 +91,7 @@ func NewBroker(opts Options) *Broker {
 // Subscribe registers a subscriber to topics. Call Unsubscribe when done.
 // It returns ErrClosed while the server shuts down.
 func (b *Broker) Subscribe(topics ...string) (*Subscriber, error) {
-	s := &Subscriber{events: make(chan Event, b.opts.Buffer), topics: topics, dropped: make(chan struct{})}
+	s := &Subscriber{events: make(chan *Event, b.opts.Buffer), topics: topics, dropped: make(chan struct{})}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
@@ -135,6 +135,7 @@ func (b *Broker) remove(s *Subscriber) {
 // Publish queues ev for every subscriber of any of topics, once each,
 // without blocking: a subscriber whose buffer is full is dropped.
 func (b *Broker) Publish(ev Event, topics ...string) {
+	shared := &ev
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var seen map[*Subscriber]struct{}
@@ -150,7 +151,7 @@ func (b *Broker) Publish(ev Event, topics ...string) {
 				seen[s] = struct{}{}
 			}
 			select {
-			case s.events <- ev:
+			case s.events <- shared:
 			default:
 				b.remove(s)
 				close(s.dropped)
@@ -194,7 +195,7 @@ func (b *Broker) Close() {
 func (b *Broker) Done() <-chan struct{} { return b.done }
 
 // Events is the subscriber's queue (for tests and custom writers).
-func (s *Subscriber) Events() <-chan Event { return s.events }
+func (s *Subscriber) Events() <-chan *Event { return s.events }
 
 // Dropped is closed when the subscriber was dropped for being slow.
 func (s *Subscriber) Dropped() <-chan struct{} { return s.dropped }

@@ -63,12 +63,12 @@ func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, sub *Subscriber, 
 			s.printf(": ping\n\n")
 			s.flush()
 		case ev := <-sub.events:
-			s.event(ev)
+			s.event(*ev)
 			// Send what else is queued in the same flush.
 			for more := true; more && len(sub.events) > 0; {
 				select {
 				case ev := <-sub.events:
-					s.event(ev)
+					s.event(*ev)
 				default:
 					more = false
 				}
