@@ -39,11 +39,11 @@ var wired = []feature{
 	{"Accounts and sessions", "Sign-up, sign-in, PostgreSQL sessions, argon2id passwords, throttling, password reset, email verification and an admin list of users.", readmeURL + "accounts", iconUser},
 	{"Tasks: the reference feature", "A CRUD feature to copy: pages, htmx fragments with 422 forms in place, keyset pagination, optimistic locking, an event log, and a JSON API with its OpenAPI document.", readmeURL + "tasks", iconCheck},
 	{"Background jobs", "River on the same database: jobs enqueued in the write's transaction, idempotent, run by `app worker`; failures on /admin/jobs.", readmeURL + "background-jobs", iconClock},
+	{"Server-sent events", "Task pages update live over SSE, fanned out across instances with LISTEN/NOTIFY, replayed from the event log after a reconnect.", readmeURL + "real-time-sse", iconBolt},
 }
 
 // next lists what is planned; shown so people know where the template is headed.
 var next = []feature{
-	{"Server-sent events", "Live updates over SSE, fanned out across instances with LISTEN/NOTIFY.", readmeURL + "what-is-not-built-yet", iconBolt},
 	{"Uploads", "Presigned direct-to-S3 uploads with progress, verified on finalize.", readmeURL + "what-is-not-built-yet", iconUpload},
 }
 
