@@ -82,6 +82,11 @@ func TestSSEAcrossInstancesAndShutdown(t *testing.T) {
 		readers = append(readers, r)
 	}
 
+	adminAddr := b.Logs.WithMsg(t, "admin server listening")[0]["addr"].(string)
+	if _, metrics := get(t, "http://"+adminAddr+"/metrics"); !strings.Contains(metrics, "\nsse_streams_open 100\n") {
+		t.Errorf("B's /metrics does not say sse_streams_open 100")
+	}
+
 	start := time.Now()
 	resp, err := alice.PostForm(a.URL+"/tasks", url.Values{"title": {"across instances"}})
 	if err != nil || resp.StatusCode != http.StatusSeeOther {

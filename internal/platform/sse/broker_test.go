@@ -3,6 +3,8 @@ package sse_test
 import (
 	"bufio"
 	"context"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -187,4 +189,42 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 5s")
 		}
 	}
+}
+
+// A client that stops reading: once the socket buffers are full the write
+// deadline (or the full event buffer) ends its stream, and it is gone from
+// the broker and the open-streams gauge; a client that reads is unaffected.
+func TestStuckClientIsCutOff(t *testing.T) {
+	open := &counter{}
+	// A buffer large enough that the stuck stream is cut off by its blocked
+	// write's deadline, not by an overflow while its writer still runs.
+	b := sse.NewBroker(sse.Options{Buffer: 1024, WriteTimeout: 200 * time.Millisecond, StreamsOpen: open})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sub, _ := b.Subscribe("t")
+		_ = b.Serve(w, r, sub, 0, nil)
+	}))
+	defer srv.Close()
+	stuck, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stuck.Close()
+	fmt.Fprintf(stuck, "GET / HTTP/1.1\r\nHost: x\r\n\r\n") // and never read
+	waitFor(t, func() bool { return b.Len() == 1 })
+	_, reader := startStream(t, b, 0, nil)
+	waitFor(t, func() bool { return b.Len() == 2 })
+
+	big := strings.Repeat("x", 60<<10) // under bufio.Scanner's 64 KiB line limit
+	deadline := time.Now().Add(10 * time.Second)
+	for id := int64(1); b.Len() > 1; id++ {
+		if time.Now().After(deadline) {
+			t.Fatal("the stuck client was still subscribed after 10s")
+		}
+		b.Publish(sse.Event{ID: id, Name: "big", Data: big}, "t")
+		readUntil(t, reader, "", 5*time.Second) // the reading client keeps up
+	}
+	// The stuck stream's Serve returns (write deadline), the other stays.
+	waitFor(t, func() bool { return open.n.Load() == 1 })
+	b.Publish(sse.Event{ID: 1 << 40, Name: "still", Data: "here"}, "t")
+	readUntil(t, reader, "data: here", 5*time.Second)
 }
