@@ -11,19 +11,34 @@
 //   - list page   ([data-live-scope="list"]): any task event re-fetches #task-list
 //   - detail page ([data-live-scope="task"], data-task-id): re-fetches the
 //                 detail on task.updated, says so on task.deleted
-//   - toast       for changes this tab did not make (a write from this tab
-//                 in the last few seconds counts as its own)
+//   - own changes skipped (already on the page); others re-fetch and toast
 //   - status      "Live" / "Reconnecting…" in [data-live]; the browser
 //                 reconnects with Last-Event-ID; "reconnect" (server
 //                 shutdown) reconnects now; "reload" (missed too much) reloads.
 
+// Changes this tab made itself are already on the page (htmx swapped
+// them in): their events are skipped, so the page neither flickers nor
+// shows a row twice, nor re-renders under the user's next click. A write
+// is "own" for OWN_WINDOW_MS: the task IDs in the URLs of this tab's
+// non-GET htmx requests, and any task.created after this tab posted one.
 const OWN_WINDOW_MS = 4000;
-let ownUntil = 0;
+const ownTasks = new Map(); // task ID → until (ms)
+let ownCreateUntil = 0;
 
 document.addEventListener("htmx:beforeRequest", (e) => {
-  const verb = e.detail && e.detail.requestConfig && e.detail.requestConfig.verb;
-  if (verb && verb.toLowerCase() !== "get") ownUntil = Date.now() + OWN_WINDOW_MS;
+  const cfg = e.detail && e.detail.requestConfig;
+  if (!cfg || !cfg.verb || cfg.verb.toLowerCase() === "get") return;
+  const until = Date.now() + OWN_WINDOW_MS;
+  const m = /\/tasks\/(\d+)/.exec(cfg.path || "");
+  if (m) ownTasks.set(m[1], until);
+  else ownCreateUntil = until;
 });
+
+function isOwn(type, taskID) {
+  const now = Date.now();
+  if (type === "task.created") return now < ownCreateUntil || !!document.getElementById(`task-${taskID}`);
+  return now < (ownTasks.get(taskID) || 0);
+}
 
 function toast(variant, message) {
   document.dispatchEvent(new CustomEvent("app:toast", { detail: { variant, message } }));
@@ -53,19 +68,20 @@ function onTaskEvent(el, e) {
   } catch {
     return;
   }
-  const own = Date.now() < ownUntil;
+  const id = String(data.task_id);
+  if (isOwn(e.type, id)) return;
   if (el.dataset.liveScope === "list") {
     refresh("#task-list", window.location.pathname + window.location.search);
-    if (!own) toast("info", MESSAGES[e.type]);
+    toast("info", MESSAGES[e.type]);
     return;
   }
-  if (String(data.task_id) !== el.dataset.taskId) return;
+  if (id !== el.dataset.taskId) return;
   if (e.type === "task.deleted") {
-    if (!own) toast("warning", "This task was deleted elsewhere.");
+    toast("warning", "This task was deleted elsewhere.");
     return;
   }
   refresh("[data-testid=task-detail]", window.location.pathname);
-  if (!own) toast("info", "This task was changed elsewhere.");
+  toast("info", "This task was changed elsewhere.");
 }
 
 function connect(el, url) {
