@@ -111,6 +111,7 @@ pg_reach() {
   pg_user_ready
   as_pg "$PG_BIN/postgres" --version >/dev/null 2>&1 && return 0
   if ! { [ -x "$1/pg/bin/postgres" ] && [ "$(pg_version "$1/pg/bin")" = "$(pg_version "$PG_BIN")" ]; }; then
+    say "user $PG_USER cannot read $PG_BIN: copying the server to $1/pg"
     rm -rf "$1/pg"
     cp -R "$(dirname "$PG_BIN")" "$1/pg"
     chmod -R a+rX "$1/pg"
@@ -119,11 +120,16 @@ pg_reach() {
   as_pg "$PG_BIN/postgres" --version >/dev/null || die "user $PG_USER cannot run $PG_BIN/postgres"
 }
 
+# pg_locale: C.UTF-8 where the system has it (Linux), else en_US.UTF-8 (which macOS has).
+pg_locale() {
+  if locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$'; then echo C.UTF-8; else echo en_US.UTF-8; fi
+}
+
 # pg_init DIR [CONF_LINE...]: new cluster in DIR/data (DIR must exist and belong to the server user),
 # listening on 127.0.0.1 only (no Unix socket), trust auth for 127.0.0.1 only.
 pg_init() {
   local dir=$1 line; shift
-  as_pg "$PG_BIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync \
+  as_pg "$PG_BIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale="$(pg_locale)" --no-sync \
     --no-instructions >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
   {
     printf '\n# Groundwork: local cluster\n'
