@@ -1,8 +1,8 @@
 # Groundwork developer commands. Run `make` (or `make help`) to list them.
 #
 # Recipes are short; the work is done by the bash scripts in scripts/ (README, "Layout"): dev.sh,
-# test.sh, db.sh (the dev PostgreSQL) and rename.sh, with lib.sh and pg.sh (finding and running
-# PostgreSQL) shared between them. Every recipe runs as ONE bash script (.ONESHELL) with
+# test.sh, bench.sh, fuzz.sh, db.sh (the dev PostgreSQL), rename.sh and new-feature.sh, with lib.sh
+# and pg.sh (finding and running PostgreSQL) shared between them. Every recipe runs as ONE bash script (.ONESHELL) with
 # `set -euo pipefail`, so a failing line stops the target.
 
 SHELL       := bash
@@ -20,6 +20,10 @@ DEV_DB_NAME := groundwork
 # Extra flags for `go test`, e.g. make test TESTFLAGS='-run=TestHealth -v ./internal/platform/...'
 TESTFLAGS   ?=
 TEST_TIMEOUT ?= 5m
+# How long `make fuzz` runs each Go fuzz target, e.g. make fuzz FUZZTIME=2m
+FUZZTIME    ?= 20s
+# Extra flags for `make bench` (bench/run), e.g. make bench BENCHFLAGS='-rounds=5 -duration=5s'
+BENCHFLAGS  ?=
 # Arguments for `make migrate`, e.g. make migrate ARGS="create add_widgets"
 ARGS        ?= status
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -31,10 +35,10 @@ DIST        := web/static/dist
 DIST_FILES  := $(DIST)/htmx.min.js $(DIST)/sse.min.js
 
 # The scripts read these (PG_BINDIR, PG_USER, CHROME_PATH, CI come from the environment).
-export GO NPM DEV_DB_PORT DEV_DB_NAME TESTFLAGS TEST_TIMEOUT
+export GO NPM DEV_DB_PORT DEV_DB_NAME TESTFLAGS TEST_TIMEOUT FUZZTIME BENCHFLAGS
 
 # --------------------------------------------------------------------------------------------------
-.PHONY: help dev generate assets build test screenshots lint clean db-start db-stop db-psql migrate test-db-smoke rename
+.PHONY: help dev generate assets build bench test fuzz feature s3-server screenshots lint clean db-start db-stop db-psql migrate test-db-smoke rename
 
 help: ## list the targets (default)
 	@echo "Groundwork: make <target>   (variables: DEV_DB_PORT=$(DEV_DB_PORT) TESTFLAGS='...' ARGS='...' PG_BINDIR=DIR|npm)"
@@ -43,8 +47,9 @@ help: ## list the targets (default)
 dev: assets ## run the app with live reload (creates .env, starts the dev database, runs air)
 	@exec scripts/dev.sh
 
-generate: ## generate Go code from .templ files (go tool templ generate)
+generate: ## generate Go code: .templ files (go tool templ generate) and the API client (apiclient, oapi-codegen)
 	$(GO) tool templ generate
+	UPDATE_CLIENT=1 $(GO) test ./internal/app -run '^TestAPIClientUpToDate$$' -count=1
 
 assets: $(DIST_FILES) ## install front-end deps (npm ci) and copy htmx into web/static/dist
 
@@ -63,6 +68,21 @@ build: assets generate ## build bin/app (version from git describe)
 
 test: assets ## run every test (throwaway PostgreSQL + Chromium); TESTFLAGS='-run=X' to filter
 	@scripts/test.sh
+
+bench: build ## measure the app against in-repo baselines (bench/; a few minutes); BENCHFLAGS='-rounds=5'
+	@scripts/bench.sh
+
+# The S3 test server: versitygw (Apache 2.0), built from the module proxy at this version into tmp/bin.
+VERSITYGW_VERSION := v1.8.0
+s3-server: tmp/bin/versitygw ## build the S3 test server the storage tests use (versitygw, into tmp/bin)
+tmp/bin/versitygw:
+	GOBIN=$(CURDIR)/tmp/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
+
+feature: ## start a feature as a copy of internal/tasks: make feature NAME=projects SINGULAR=project
+	scripts/new-feature.sh "$(NAME)" "$(SINGULAR)"
+
+fuzz: ## run every Go fuzz target (func FuzzX in *_test.go) for FUZZTIME each (default 20s)
+	@scripts/fuzz.sh
 
 screenshots: ## refresh docs/screenshots/*.png (light and dark) from the browser tests
 	@$(MAKE) test TESTFLAGS='-run=TestBrowser ./internal/app' SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots

@@ -266,6 +266,26 @@ func checkStack(t *testing.T, p *types.Project) {
 			t.Errorf("app depends on %s with condition %q, want %q", dep, got, cond)
 		}
 	}
+	// The worker runs the jobs the app enqueues: the same image, `worker`,
+	// after the migrations, checked through `app healthcheck worker`; the
+	// app does not run them in-process.
+	w := service(t, p, "worker")
+	if !slices.Equal(w.Command, types.ShellCommand{"worker"}) || w.Image != a.Image {
+		t.Errorf("worker must run `worker` (%q) in the app's image %q (has %q)", w.Command, a.Image, w.Image)
+	}
+	if got := w.DependsOn["migrate"].Condition; got != types.ServiceConditionCompletedSuccessfully {
+		t.Errorf("worker depends on migrate with condition %q, want service_completed_successfully", got)
+	}
+	if hc := w.HealthCheck; hc == nil || !slices.Equal(hc.Test, types.HealthCheckTest{"CMD", "/app", "healthcheck", "worker"}) {
+		t.Errorf("worker healthcheck = %+v, want /app healthcheck worker", w.HealthCheck)
+	}
+	if got := env(a, "JOBS_IN_PROCESS"); got != "false" {
+		t.Errorf("app JOBS_IN_PROCESS = %q, want false (the worker service runs the jobs)", got)
+	}
+	if w.StopGracePeriod == nil || time.Duration(*w.StopGracePeriod) < 20*time.Second {
+		t.Errorf("worker stop_grace_period = %v, want at least twice JOBS_SOFT_STOP_TIMEOUT (20s)", w.StopGracePeriod)
+	}
+
 	m := service(t, p, "migrate")
 	if got := m.DependsOn["db"].Condition; got != types.ServiceConditionHealthy {
 		t.Errorf("migrate depends on db with condition %q, want service_healthy", got)
@@ -660,9 +680,10 @@ func TestKubernetesExample(t *testing.T) {
 		TimeoutSeconds int `yaml:"timeoutSeconds"`
 	}
 	type object struct {
-		Kind string
-		Data map[string]string
-		Spec struct {
+		Kind     string
+		Metadata struct{ Name string }
+		Data     map[string]string
+		Spec     struct {
 			Template struct {
 				Spec struct {
 					TerminationGracePeriodSeconds int `yaml:"terminationGracePeriodSeconds"`
@@ -671,6 +692,7 @@ func TestKubernetesExample(t *testing.T) {
 					} `yaml:"securityContext"`
 					Containers []struct {
 						Image          string
+						Args           []string
 						LivenessProbe  *probe `yaml:"livenessProbe"`
 						ReadinessProbe *probe `yaml:"readinessProbe"`
 						Lifecycle      struct {
@@ -700,8 +722,18 @@ func TestKubernetesExample(t *testing.T) {
 			deployments = append(deployments, o)
 		}
 	}
-	if len(deployments) != 1 || len(deployments[0].Spec.Template.Spec.Containers) != 1 {
-		t.Fatalf("want one Deployment with one container")
+	// The web Deployment and the worker's, one container each.
+	if len(deployments) != 2 || len(deployments[0].Spec.Template.Spec.Containers) != 1 || len(deployments[1].Spec.Template.Spec.Containers) != 1 {
+		t.Fatalf("want two Deployments (web, worker) with one container each")
+	}
+	w := deployments[1].Spec.Template.Spec
+	if wc := w.Containers[0]; !slices.Equal(wc.Args, []string{"worker"}) || wc.Image != deployments[0].Spec.Template.Spec.Containers[0].Image ||
+		wc.ReadinessProbe == nil || wc.ReadinessProbe.HTTPGet.Path != "/ready" || wc.LivenessProbe == nil || wc.LivenessProbe.HTTPGet.Path != "/health" {
+		t.Errorf("the worker Deployment must run `worker` in the app's image with /health and /ready probes")
+	}
+	if w.TerminationGracePeriodSeconds < 20 || !w.SecurityContext.RunAsNonRoot {
+		t.Errorf("the worker pod: terminationGracePeriodSeconds %d (want ≥ 20, twice the soft stop), runAsNonRoot %v",
+			w.TerminationGracePeriodSeconds, w.SecurityContext.RunAsNonRoot)
 	}
 	pod := deployments[0].Spec.Template.Spec
 	c := pod.Containers[0]

@@ -173,3 +173,35 @@ pg_stop() {
   done
   die "PostgreSQL (pid $pid, $1/data) did not stop within 30 s"
 }
+
+# The throwaway cluster of `make test` and `make bench`: a temp dir, a random port, no fsync.
+#   test_db_init [CONF_LINE...]   create it (TEST_PG_DIR); pg_create_db "$TEST_PG_DIR" NAME may follow
+#   test_db_up                    start it; exports TEST_DATABASE_URL (database postgres)
+#   test_db_stop                  stop and delete it; safe to call more than once
+TEST_PG_DIR=
+test_db_init() {
+  pg_find
+  TEST_PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/groundwork-pgtest.XXXXXX")
+  if is_root; then pg_user_ready; chown "$PG_USER:" "$TEST_PG_DIR"; fi
+  pg_reach "$TEST_PG_DIR"
+  pg_init "$TEST_PG_DIR" "fsync = off" "synchronous_commit = off" "full_page_writes = off" "max_connections = 200" "$@"
+}
+test_db_up() {
+  local port try
+  for try in 1 2 3; do
+    port=$(free_port)
+    if pg_start "$TEST_PG_DIR" "$port"; then
+      export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+      say "throwaway PostgreSQL on 127.0.0.1:$port ($TEST_PG_DIR)"
+      return 0
+    fi
+  done
+  die "could not start the throwaway PostgreSQL"
+}
+test_db_stop() {
+  [ -n "$TEST_PG_DIR" ] || return 0
+  pg_stop "$TEST_PG_DIR" QUIT || true
+  rm -rf "$TEST_PG_DIR"
+  say "throwaway PostgreSQL stopped and deleted"
+  TEST_PG_DIR=
+}

@@ -45,34 +45,6 @@ find_browser() {
   return 1
 }
 
-# test_db_start: throwaway cluster (temp dir, random port, no fsync); exports TEST_DATABASE_URL.
-# test_db_stop stops and deletes it; safe to call more than once.
-TEST_PG_DIR=
-test_db_start() {
-  local port try
-  pg_find
-  TEST_PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/groundwork-pgtest.XXXXXX")
-  if is_root; then pg_user_ready; chown "$PG_USER:" "$TEST_PG_DIR"; fi
-  pg_reach "$TEST_PG_DIR"
-  pg_init "$TEST_PG_DIR" "fsync = off" "synchronous_commit = off" "full_page_writes = off" "max_connections = 200"
-  for try in 1 2 3; do
-    port=$(free_port)
-    if pg_start "$TEST_PG_DIR" "$port"; then
-      export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
-      say "throwaway PostgreSQL on 127.0.0.1:$port ($TEST_PG_DIR)"
-      return 0
-    fi
-  done
-  die "could not start the throwaway PostgreSQL"
-}
-test_db_stop() {
-  [ -n "$TEST_PG_DIR" ] || return 0
-  pg_stop "$TEST_PG_DIR" QUIT || true
-  rm -rf "$TEST_PG_DIR"
-  say "throwaway PostgreSQL stopped and deleted"
-  TEST_PG_DIR=
-}
-
 BROWSER_NOTE=
 on_exit() {
   local rc=$?
@@ -96,7 +68,7 @@ else
 fi
 
 if [ -z "${TEST_DATABASE_URL:-}" ] && [ -n "${DATABASE_URL:-}" ]; then export TEST_DATABASE_URL=$DATABASE_URL; fi
-if [ -z "${TEST_DATABASE_URL:-}" ]; then test_db_start; fi
+if [ -z "${TEST_DATABASE_URL:-}" ]; then test_db_init; test_db_up; fi
 
 read -r -a flags <<<"${TESTFLAGS:-}"
 pkgs=./...
@@ -104,3 +76,5 @@ for f in ${flags[@]+"${flags[@]}"}; do
   case $f in ./*) pkgs= ;; esac
 done
 "$GO" test -count=1 -timeout "${TEST_TIMEOUT:-5m}" ${flags[@]+"${flags[@]}"} $pkgs
+# The Go micro-benchmarks run once each, so they keep compiling and working (not timed here).
+[ -n "${TESTFLAGS:-}" ] || "$GO" test -count=1 -run='^$' -bench=. -benchtime=1x ./internal/... ./bench/...

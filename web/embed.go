@@ -7,6 +7,12 @@
 // forever: Asset("css/app.css") returns "/static/css/app.3f2a9c1d.css", and the
 // handler from StaticHandler serves that name with an immutable Cache-Control.
 // Changing a file changes its hash, so a new binary always links to new URLs.
+//
+// Why not github.com/benbjohnson/hashfs, which does the same naming: its file
+// server answers a missing file with its own plain-text 404 (ours goes
+// through the app's error responder, with security headers and the error
+// page), and it offers no precomputed ETag for the unhashed names that
+// templates or emails may still link to. The hashing itself is a few lines.
 package web
 
 import (

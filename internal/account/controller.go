@@ -4,13 +4,14 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
+	"time"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/flash"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
 	"github.com/groundwork-dev/groundwork/internal/platform/middleware"
 	"github.com/groundwork-dev/groundwork/internal/platform/session"
@@ -24,42 +25,56 @@ const sessionUserID = "user_id"
 type Controller struct {
 	svc      *Service
 	sessions *scs.SessionManager
+	flash    *flash.Messages
+	// authLimit limits the requests per minute of one client address to
+	// the sign-in, sign-up and password routes.
+	authLimit func(http.Handler) http.Handler
 }
 
-// NewController returns a Controller.
-func NewController(svc *Service, sessions *scs.SessionManager) *Controller {
-	return &Controller{svc: svc, sessions: sessions}
+// NewController returns a Controller. authRateLimit is the requests per
+// minute one client address may send to the routes of Routes (on top of
+// the per-account sign-in throttle in PostgreSQL); throttleHits, if not
+// nil, counts the requests refused.
+func NewController(svc *Service, sessions *scs.SessionManager, flashes *flash.Messages, authRateLimit int, throttleHits middleware.Counter) *Controller {
+	return &Controller{svc: svc, sessions: sessions, flash: flashes,
+		authLimit: middleware.RateLimitByClientIP(authRateLimit, time.Minute, throttleHits)}
 }
 
-// Routes registers the routes anyone may use: sign-up, sign-in, sign-out,
-// password reset and email verification.
+// Routes registers the routes anyone may use, behind a per-address rate
+// limit: sign-up, sign-in, sign-out, password reset and email
+// verification.
 func (c *Controller) Routes(r chi.Router) {
-	r.Get("/signup", httpx.Handle(c.new))      // GET  /signup
-	r.Post("/signup", httpx.Handle(c.create))  // POST /signup
-	r.Get("/login", httpx.Handle(c.loginForm)) // GET  /login
-	r.Post("/login", httpx.Handle(c.login))    // POST /login
-	r.Post("/logout", httpx.Handle(c.logout))  // POST /logout
-	r.Get("/password/forgot", httpx.Handle(c.forgotForm))
-	r.Post("/password/forgot", httpx.Handle(c.forgot))
-	r.Get("/password/reset/{token}", httpx.Handle(c.resetForm))
-	r.Post("/password/reset/{token}", httpx.Handle(c.reset))
-	r.Get("/verify-email/{token}", httpx.Handle(c.verifyEmail))
+	r.Group(func(r chi.Router) {
+		r.Use(c.authLimit)
+		r.Get("/signup", httpx.Handle(c.new))      // GET  /signup
+		r.Post("/signup", httpx.Handle(c.create))  // POST /signup
+		r.Get("/login", httpx.Handle(c.loginForm)) // GET  /login
+		r.Post("/login", httpx.Handle(c.login))    // POST /login
+		r.Post("/logout", httpx.Handle(c.logout))  // POST /logout
+		r.Get("/password/forgot", httpx.Handle(c.forgotForm))
+		r.Post("/password/forgot", httpx.Handle(c.forgot))
+		r.Get("/password/reset/{token}", httpx.Handle(c.resetForm))
+		r.Post("/password/reset/{token}", httpx.Handle(c.reset))
+		r.Get("/verify-email/{token}", httpx.Handle(c.verifyEmail))
+	})
 }
 
-// AccountRoutes registers the signed-in user's routes; mount them behind
-// RequireUser.
+// AccountRoutes registers the signed-in user's routes; mount them at
+// /account behind auth.RequireUser.
 func (c *Controller) AccountRoutes(r chi.Router) {
-	r.Get("/account", httpx.Handle(c.show))
-	r.Post("/account/password", httpx.Handle(c.changePassword))
-	r.Post("/account/sessions/{id}/revoke", httpx.Handle(c.revokeSession))
-	r.Post("/account/sessions/revoke-others", httpx.Handle(c.revokeOtherSessions))
-	r.Post("/account/verify-email", httpx.Handle(c.resendVerification))
+	r.Get("/", httpx.Handle(c.show))                                       // GET  /account
+	r.Post("/password", httpx.Handle(c.changePassword))                    // POST /account/password
+	r.Post("/sessions/{id}/revoke", httpx.Handle(c.revokeSession))         // POST /account/sessions/{id}/revoke
+	r.Post("/sessions/revoke-others", httpx.Handle(c.revokeOtherSessions)) // POST /account/sessions/revoke-others
+	r.Post("/verify-email", httpx.Handle(c.resendVerification))            // POST /account/verify-email
+	c.TokenPageRoutes(r)                                                   // /account/tokens (controller_apitokens.go)
 }
 
-// AdminRoutes registers the admin's routes; mount them behind RequireAdmin.
+// AdminRoutes registers the admin's routes; mount them at /admin behind
+// auth.RequireAdmin.
 func (c *Controller) AdminRoutes(r chi.Router) {
-	r.Get("/admin/users", httpx.Handle(c.users))
-	r.Post("/admin/users/{id}/disable", httpx.Handle(c.disable))
+	r.Get("/users", httpx.Handle(c.index))                 // GET  /admin/users
+	r.Post("/users/{id}/disable", httpx.Handle(c.disable)) // POST /admin/users/{id}/disable
 }
 
 // new handles GET /signup.
@@ -78,8 +93,8 @@ func (c *Controller) create(w http.ResponseWriter, r *http.Request) error {
 			if err := c.signIn(r, u); err != nil {
 				return err
 			}
-			c.flash(r, "Welcome! We sent you a link to confirm your email address.")
-			return httpx.Redirect(w, r, "/account")
+			c.flash.Put(r.Context(), "Welcome! We sent you a link to confirm your email address.")
+			return httpx.Redirect(w, r, AccountURL())
 		}
 	}
 	if fields, ok := apperr.InvalidFields(err); ok {
@@ -97,13 +112,14 @@ func (c *Controller) loginForm(w http.ResponseWriter, r *http.Request) error {
 // and one generic message; the throttle answers 429 with Retry-After.
 func (c *Controller) login(w http.ResponseWriter, r *http.Request) error {
 	var in LoginInput
-	if err := httpx.DecodeForm(w, r, &in); err != nil {
-		if fields, ok := apperr.InvalidFields(err); ok {
-			return httpx.Render(w, r, http.StatusUnprocessableEntity, LoginPage(LoginForm{Email: in.Email, Next: localPath(in.Next), Errors: fields}))
-		}
-		return err
+	var u User
+	err := httpx.DecodeForm(w, r, &in)
+	if err == nil {
+		u, err = c.svc.Login(r.Context(), in, middleware.ClientIPFrom(r))
 	}
-	u, err := c.svc.Login(r.Context(), in, middleware.ClientIPFrom(r))
+	if fields, ok := apperr.InvalidFields(err); ok {
+		return httpx.Render(w, r, http.StatusUnprocessableEntity, LoginPage(LoginForm{Email: in.Email, Next: localPath(in.Next), Errors: fields}))
+	}
 	if errors.Is(err, ErrInvalidCredentials) {
 		return httpx.Render(w, r, http.StatusUnauthorized, LoginPage(LoginForm{
 			Email: in.Email, Next: localPath(in.Next), Error: apperr.SafeMessage(err),
@@ -117,7 +133,7 @@ func (c *Controller) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	next := localPath(in.Next)
 	if next == "" {
-		next = "/account"
+		next = AccountURL()
 	}
 	return httpx.Redirect(w, r, next)
 }
@@ -129,14 +145,15 @@ func (c *Controller) signIn(r *http.Request, u User) error {
 		return err
 	}
 	c.sessions.Put(ctx, sessionUserID, u.ID)
-	return c.svc.StartSession(ctx, u, session.HashToken(c.sessions.Token(ctx)), r.UserAgent(), middleware.ClientIPFrom(r))
+	userAgent := httpx.HeaderText(r, "User-Agent", 512) // recorded, so made storable rather than refused
+	return c.svc.StartSession(ctx, u, session.HashToken(c.sessions.Token(ctx)), userAgent, middleware.ClientIPFrom(r))
 }
 
 // logout handles POST /logout: the session ends on the server, the
 // browser is told to drop what it holds for the site.
 func (c *Controller) logout(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	if u, ok := UserFrom(ctx); ok {
+	if u, ok := ctx.Value(userKey{}).(User); ok {
 		if err := c.svc.Logout(ctx, u, session.HashToken(c.sessions.Token(ctx)), middleware.ClientIPFrom(r)); err != nil {
 			return err
 		}
@@ -159,13 +176,16 @@ func (c *Controller) forgotForm(w http.ResponseWriter, r *http.Request) error {
 // not the address has an account.
 func (c *Controller) forgot(w http.ResponseWriter, r *http.Request) error {
 	var in ForgotInput
-	if err := httpx.DecodeForm(w, r, &in); err != nil {
-		if fields, ok := apperr.InvalidFields(err); ok {
-			return httpx.Render(w, r, http.StatusUnprocessableEntity, ForgotPage(ForgotForm{Email: in.Email, Errors: fields}))
-		}
+	err := httpx.DecodeForm(w, r, &in)
+	if err == nil {
+		err = c.svc.RequestPasswordReset(r.Context(), in, middleware.ClientIPFrom(r))
+	}
+	if fields, ok := apperr.InvalidFields(err); ok {
+		return httpx.Render(w, r, http.StatusUnprocessableEntity, ForgotPage(ForgotForm{Email: in.Email, Errors: fields}))
+	}
+	if err != nil {
 		return err
 	}
-	c.svc.RequestPasswordReset(r.Context(), in.Email, middleware.ClientIPFrom(r))
 	return httpx.Render(w, r, http.StatusOK, ForgotPage(ForgotForm{Sent: true}))
 }
 
@@ -201,8 +221,8 @@ func (c *Controller) reset(w http.ResponseWriter, r *http.Request) error {
 	if err := c.sessions.Destroy(r.Context()); err != nil {
 		return err
 	}
-	c.flash(r, "Your password has been changed. Sign in with the new one.")
-	return httpx.Redirect(w, r, "/login")
+	c.flash.Put(r.Context(), "Your password has been changed. Sign in with the new one.")
+	return httpx.Redirect(w, r, LoginURL())
 }
 
 // verifyEmail handles GET /verify-email/{token}.
@@ -211,11 +231,6 @@ func (c *Controller) verifyEmail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return httpx.Render(w, r, http.StatusOK, VerifiedPage())
-}
-
-// flash stores a message shown as a toast on the next page.
-func (c *Controller) flash(r *http.Request, msg string) {
-	session.PutFlash(r.Context(), c.sessions, msg)
 }
 
 // localPath returns next if it is a path on this site, else "": a sign-in
@@ -229,13 +244,4 @@ func localPath(next string) string {
 		return ""
 	}
 	return next
-}
-
-// idParam parses the {id} route parameter; a bad one is a 404.
-func idParam(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, apperr.New(apperr.NotFound, "")
-	}
-	return id, nil
 }

@@ -15,7 +15,7 @@ func (c *Controller) show(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (c *Controller) renderAccount(w http.ResponseWriter, r *http.Request, status int, passwordErrors map[string]string) error {
-	u := mustUser(r)
+	u := currentUser(r)
 	sessions, err := c.svc.Sessions(r.Context(), u.ID, c.currentToken(r))
 	if err != nil {
 		return err
@@ -30,7 +30,7 @@ func (c *Controller) changePassword(w http.ResponseWriter, r *http.Request) erro
 	var in ChangePasswordInput
 	err := httpx.DecodeForm(w, r, &in)
 	if err == nil {
-		err = c.svc.ChangePassword(ctx, mustUser(r), in, c.currentToken(r), middleware.ClientIPFrom(r))
+		err = c.svc.ChangePassword(ctx, currentUser(r), in, c.currentToken(r), middleware.ClientIPFrom(r))
 	}
 	if fields, ok := apperr.InvalidFields(err); ok {
 		return c.renderAccount(w, r, http.StatusUnprocessableEntity, fields)
@@ -45,59 +45,61 @@ func (c *Controller) changePassword(w http.ResponseWriter, r *http.Request) erro
 	if err := c.svc.RenewSession(ctx, old, c.currentToken(r)); err != nil {
 		return err
 	}
-	c.flash(r, "Password changed. Your other sessions were signed out.")
-	return httpx.Redirect(w, r, "/account")
+	c.flash.Put(r.Context(), "Password changed. Your other sessions were signed out.")
+	return httpx.Redirect(w, r, AccountURL())
 }
 
 // revokeSession handles POST /account/sessions/{id}/revoke.
 func (c *Controller) revokeSession(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+	id, err := httpx.IDParam(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := c.svc.RevokeSession(r.Context(), mustUser(r), id, c.currentToken(r), middleware.ClientIPFrom(r)); err != nil {
+	if err := c.svc.RevokeSession(r.Context(), currentUser(r), id, c.currentToken(r), middleware.ClientIPFrom(r)); err != nil {
 		return err
 	}
-	c.flash(r, "That session was signed out.")
-	return httpx.Redirect(w, r, "/account")
+	c.flash.Put(r.Context(), "That session was signed out.")
+	return httpx.Redirect(w, r, AccountURL())
 }
 
 // revokeOtherSessions handles POST /account/sessions/revoke-others.
 func (c *Controller) revokeOtherSessions(w http.ResponseWriter, r *http.Request) error {
-	if err := c.svc.RevokeOtherSessions(r.Context(), mustUser(r), c.currentToken(r), middleware.ClientIPFrom(r)); err != nil {
+	if err := c.svc.RevokeOtherSessions(r.Context(), currentUser(r), c.currentToken(r), middleware.ClientIPFrom(r)); err != nil {
 		return err
 	}
-	c.flash(r, "All your other sessions were signed out.")
-	return httpx.Redirect(w, r, "/account")
+	c.flash.Put(r.Context(), "All your other sessions were signed out.")
+	return httpx.Redirect(w, r, AccountURL())
 }
 
 // resendVerification handles POST /account/verify-email.
 func (c *Controller) resendVerification(w http.ResponseWriter, r *http.Request) error {
-	c.svc.ResendVerification(r.Context(), mustUser(r))
-	c.flash(r, "We sent you a new confirmation link.")
-	return httpx.Redirect(w, r, "/account")
+	if err := c.svc.ResendVerification(r.Context(), currentUser(r)); err != nil {
+		return err
+	}
+	c.flash.Put(r.Context(), "We sent you a new confirmation link.")
+	return httpx.Redirect(w, r, AccountURL())
 }
 
-// users handles GET /admin/users.
-func (c *Controller) users(w http.ResponseWriter, r *http.Request) error {
+// index handles GET /admin/users: every account.
+func (c *Controller) index(w http.ResponseWriter, r *http.Request) error {
 	users, err := c.svc.Users(r.Context())
 	if err != nil {
 		return err
 	}
-	return httpx.Render(w, r, http.StatusOK, AdminUsersPage(AdminUsersView{Users: users, CurrentUserID: mustUser(r).ID}))
+	return httpx.Render(w, r, http.StatusOK, AdminUsersPage(AdminUsersView{Users: users, CurrentUserID: currentUser(r).ID}))
 }
 
 // disable handles POST /admin/users/{id}/disable.
 func (c *Controller) disable(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+	id, err := httpx.IDParam(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := c.svc.Disable(r.Context(), mustUser(r), id, middleware.ClientIPFrom(r)); err != nil {
+	if err := c.svc.Disable(r.Context(), currentUser(r), id, middleware.ClientIPFrom(r)); err != nil {
 		return err
 	}
-	c.flash(r, "The account was disabled and its sessions ended.")
-	return httpx.Redirect(w, r, "/admin/users")
+	c.flash.Put(r.Context(), "The account was disabled and its sessions ended.")
+	return httpx.Redirect(w, r, AdminUsersURL())
 }
 
 // currentToken is the store key of this request's session.

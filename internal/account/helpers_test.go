@@ -11,8 +11,11 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/groundwork-dev/groundwork/internal/account"
+	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
+	"github.com/groundwork-dev/groundwork/internal/platform/jobs/jobstest"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
@@ -37,16 +40,31 @@ func newRepo(t *testing.T) (*account.Repository, *pgxpool.Pool) {
 	return account.NewRepository(pool), pool
 }
 
-// newService returns a service with a fast hasher and a capturing mailer on
-// pool.
-func newService(t *testing.T, pool *pgxpool.Pool) (*account.Service, *mail.Capture) {
+// mailbox is what the account jobs mailed: Wait runs every job that can
+// run now, then Messages holds their emails.
+type mailbox struct {
+	*mail.Capture
+	pool *pgxpool.Pool
+	jobs jobs.Options
+	t    *testing.T
+}
+
+// Wait returns once the jobs enqueued so far have run.
+func (m *mailbox) Wait() {
+	m.t.Helper()
+	jobstest.Drain(m.t, m.pool, m.jobs)
+}
+
+// newService returns a service with a fast hasher on pool, and a job
+// worker of its own that mails into the returned mailbox.
+func newService(t *testing.T, pool *pgxpool.Pool) (*account.Service, *mailbox) {
 	t.Helper()
 	return newServiceWith(t, pool, fastParams, account.Config{})
 }
 
 // newServiceWith is newService with the hasher's params and the config
 // (BaseURL and LogKey are filled in when empty).
-func newServiceWith(t *testing.T, pool *pgxpool.Pool, p password.Params, cfg account.Config) (*account.Service, *mail.Capture) {
+func newServiceWith(t *testing.T, pool *pgxpool.Pool, p password.Params, cfg account.Config) (*account.Service, *mailbox) {
 	t.Helper()
 	if cfg.BaseURL == nil {
 		u, err := url.Parse(testBaseURL)
@@ -58,10 +76,19 @@ func newServiceWith(t *testing.T, pool *pgxpool.Pool, p password.Params, cfg acc
 	if cfg.LogKey == nil {
 		cfg.LogKey = []byte("test log key")
 	}
-	capture := &mail.Capture{}
-	svc := account.NewService(pool, password.NewHasher(p, 0), capture, cfg)
-	t.Cleanup(svc.Wait) // no mail goroutine outlives its database
-	return svc, capture
+	opts := jobstest.Options()
+	inserter, err := jobs.New(pool, slog.New(slog.DiscardHandler), opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := account.NewService(pool, password.NewHasher(p, 0), inserter, cfg)
+	box := &mailbox{Capture: &mail.Capture{}, pool: pool, jobs: opts, t: t}
+	work := &jobs.Work{Workers: river.NewWorkers()}
+	if err := account.Jobs(work, svc, box.Capture); err != nil {
+		t.Fatal(err)
+	}
+	jobstest.Start(t, pool, work, opts, nil)
+	return svc, box
 }
 
 // mustCreateUser inserts a user with a placeholder hash.
@@ -155,3 +182,11 @@ func mailLink(t *testing.T, msg mail.Message, prefix string) string {
 
 // waitFor is a short deadline for background work in tests.
 const waitFor = 5 * time.Second
+
+// mustRequestReset asks for a password reset link for email.
+func mustRequestReset(t *testing.T, svc *account.Service, ctx context.Context, email string) {
+	t.Helper()
+	if err := svc.RequestPasswordReset(ctx, account.ForgotInput{Email: email}, ipX); err != nil {
+		t.Fatalf("RequestPasswordReset(%q) = %v", email, err)
+	}
+}

@@ -8,16 +8,18 @@ import (
 	"time"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/auth"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 )
 
-// Role is what a user may do. Every user has one.
-type Role string
+// Role is what a user may do. Every user has one; the roles are
+// auth.RoleUser and auth.RoleAdmin.
+type Role = auth.Role
 
-// The roles.
+// The roles, as account code spells them.
 const (
-	RoleUser  Role = "user"
-	RoleAdmin Role = "admin"
+	RoleUser  = auth.RoleUser
+	RoleAdmin = auth.RoleAdmin
 )
 
 // User is an account.
@@ -31,7 +33,12 @@ type User struct {
 }
 
 // IsAdmin reports whether the user has the admin role.
-func (u User) IsAdmin() bool { return u.Role == RoleAdmin }
+func (u User) IsAdmin() bool { return u.Role == auth.RoleAdmin }
+
+// Identity is who u is to the rest of the application (auth.From).
+func (u User) Identity() auth.Identity {
+	return auth.Identity{UserID: u.ID, Email: u.Email, Role: u.Role, Scope: auth.ScopeReadWrite}
+}
 
 // Verified reports whether the user has confirmed their email address.
 func (u User) Verified() bool { return u.EmailVerifiedAt != nil }

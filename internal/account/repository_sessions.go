@@ -154,11 +154,13 @@ WHERE email = $1 AND created_at > now() - $4::interval`,
 	return fromIP, total, nil
 }
 
-// PurgeExpired deletes failures older than keep and spent or expired tokens.
+// PurgeExpired deletes failures older than keep, spent or expired tokens,
+// and API tokens a month after they expired or were revoked.
 func (r *Repository) PurgeExpired(ctx context.Context, keep time.Duration) error {
 	batch := &pgx.Batch{}
 	batch.Queue(`DELETE FROM login_failures WHERE created_at < now() - $1::interval`, keep.String())
 	batch.Queue(`DELETE FROM user_tokens WHERE expires_at < now() OR used_at IS NOT NULL`)
+	batch.Queue(`DELETE FROM api_tokens WHERE least(expires_at, revoked_at) < now() - interval '30 days'`)
 	batch.Queue(`DELETE FROM user_sessions us WHERE us.created_at < now() - interval '1 hour'
   AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.token = us.token AND s.expiry > now())`)
 	if err := r.db.SendBatch(ctx, batch).Close(); err != nil {

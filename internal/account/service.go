@@ -9,17 +9,18 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
-	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
+	"github.com/groundwork-dev/groundwork/internal/platform/session"
+	"github.com/groundwork-dev/groundwork/internal/platform/validate"
 )
 
 // Sign-in throttling (security checklist T21). Failures are stored in
@@ -38,6 +39,9 @@ type Config struct {
 	RequireVerifiedEmail bool
 	// LogKey keys the HMAC that stands in for email addresses in logs.
 	LogKey []byte
+	// ThrottleHits, if set, counts sign-ins the throttle refuses
+	// (login_throttle_hits_total{throttle="account"}; issue 14).
+	ThrottleHits interface{ Inc() }
 }
 
 // Service is the rules of accounts. It knows nothing about HTTP; sessions
@@ -46,48 +50,68 @@ type Service struct {
 	pool   *pgxpool.Pool
 	repo   *Repository
 	hasher *password.Hasher
-	mailer mail.Sender
+	jobs   jobs.Inserter // emails go out as jobs (jobs.go)
 	cfg    Config
-
-	background sync.WaitGroup // mail sent after the response
 }
 
-// NewService returns a Service.
-func NewService(pool *pgxpool.Pool, hasher *password.Hasher, mailer mail.Sender, cfg Config) *Service {
-	return &Service{pool: pool, repo: NewRepository(pool), hasher: hasher, mailer: mailer, cfg: cfg}
+// NewService returns a Service that enqueues its emails on queue.
+func NewService(pool *pgxpool.Pool, hasher *password.Hasher, queue jobs.Inserter, cfg Config) *Service {
+	return &Service{pool: pool, repo: NewRepository(pool), hasher: hasher, jobs: queue, cfg: cfg}
 }
 
-// Wait blocks until mail queued by earlier calls has been handed over.
-func (s *Service) Wait() { s.background.Wait() }
-
-// Signup creates a user with the user role and sends a verification email.
-// It returns ErrEmailTaken if the address has an account. in must be valid.
+// Signup creates a user with the user role and, in the same transaction,
+// the job that sends the verification email. It returns an Invalid error
+// for an unusable email or password, and ErrEmailTaken if the address has
+// an account.
 func (s *Service) Signup(ctx context.Context, in SignupInput, clientIP string) (User, error) {
-	u, err := s.CreateUser(ctx, in.Email, in.Password, RoleUser, false)
+	in.Email = NormalizeEmail(in.Email)
+	if err := validate.Struct(in); err != nil {
+		return User{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return User{}, fmt.Errorf("account service: hash password: %w", err)
+	}
+	var u User
+	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if u, err = NewRepository(tx).CreateUser(ctx, in.Email, hash, RoleUser, false); err != nil {
+			return err
+		}
+		return s.enqueue(ctx, tx, EmailArgs{Purpose: emailVerification, UserID: u.ID})
+	})
 	if err != nil {
 		s.event(ctx, "signup", "failed", 0, in.Email, clientIP)
 		return User{}, err
 	}
 	s.event(ctx, "signup", "ok", u.ID, u.Email, clientIP)
-	s.sendVerification(ctx, u)
 	return u, nil
 }
 
 // CreateUser creates a user with the given role (the CLI creates the first
-// admin with it). verified marks the address as confirmed.
+// admin with it). verified marks the address as confirmed. The rules are
+// sign-up's: it returns an Invalid error for an unusable email or
+// password, and ErrEmailTaken if the address has an account.
 func (s *Service) CreateUser(ctx context.Context, email, pw string, role Role, verified bool) (User, error) {
-	hash, err := s.hasher.Hash(ctx, pw)
+	in := SignupInput{Email: NormalizeEmail(email), Password: pw}
+	if err := validate.Struct(in); err != nil {
+		return User{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
 		return User{}, fmt.Errorf("account service: hash password: %w", err)
 	}
-	return s.repo.CreateUser(ctx, NormalizeEmail(email), hash, role, verified)
+	return s.repo.CreateUser(ctx, in.Email, hash, role, verified)
 }
 
 // Login checks credentials. It returns ErrInvalidCredentials for an
 // unknown email, a wrong password or a disabled account alike (and takes
 // about as long in each case), a TooManyRequests error with RetryAfter
-// when the throttle applies, and ErrUnverified when verification is required.
+// when the throttle applies, ErrUnverified when verification is required,
+// and an Invalid error when the email or password is missing.
 func (s *Service) Login(ctx context.Context, in LoginInput, clientIP string) (User, error) {
+	if err := validate.Struct(in); err != nil {
+		return User{}, err
+	}
 	email := NormalizeEmail(in.Email)
 	fromIP, total, err := s.repo.FailureCounts(ctx, email, clientIP, accountAndIPWindow, accountWindow)
 	if err != nil {
@@ -95,6 +119,9 @@ func (s *Service) Login(ctx context.Context, in LoginInput, clientIP string) (Us
 	}
 	if fromIP.Count >= maxFailuresPerAccountAndIP || total.Count >= maxFailuresPerAccount {
 		s.event(ctx, "login", "throttled", 0, email, clientIP)
+		if s.cfg.ThrottleHits != nil {
+			s.cfg.ThrottleHits.Inc()
+		}
 		retry := fromIP.RetryIn
 		if total.Count >= maxFailuresPerAccount {
 			retry = max(retry, total.RetryIn)
@@ -204,7 +231,8 @@ func (s *Service) Users(ctx context.Context) ([]User, error) {
 	return s.repo.ListUsers(ctx, 500)
 }
 
-// Disable disables an account and ends all its sessions. An admin cannot
+// Disable disables an account, ends all its sessions and revokes all its
+// API tokens. An admin cannot
 // disable themselves (ErrDisableSelf); an unknown ID is ErrNotFound.
 func (s *Service) Disable(ctx context.Context, admin User, userID int64, clientIP string) error {
 	if admin.ID == userID {
@@ -215,7 +243,10 @@ func (s *Service) Disable(ctx context.Context, admin User, userID int64, clientI
 		if err := repo.Disable(ctx, userID); err != nil {
 			return err
 		}
-		_, err := repo.DeleteSessions(ctx, userID, 0, "")
+		if _, err := repo.DeleteSessions(ctx, userID, 0, ""); err != nil {
+			return err
+		}
+		_, err := repo.RevokeAllAPITokens(ctx, userID) // issue 17: a disabled account's tokens die with it
 		return err
 	})
 	if err != nil {
@@ -225,8 +256,11 @@ func (s *Service) Disable(ctx context.Context, admin User, userID int64, clientI
 	return nil
 }
 
-// Purge deletes old sign-in failures and spent tokens.
+// Purge deletes expired sessions, old sign-in failures and spent tokens.
 func (s *Service) Purge(ctx context.Context) error {
+	if _, err := session.NewStore(s.pool).DeleteExpired(ctx); err != nil {
+		return err
+	}
 	return s.repo.PurgeExpired(ctx, accountWindow)
 }
 

@@ -2,27 +2,26 @@ package account
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"errors"
 	"fmt"
-	"time"
 
-	"github.com/a-h/templ"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/groundwork-dev/groundwork/internal/platform/logging"
-	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
+	"github.com/groundwork-dev/groundwork/internal/platform/validate"
 )
 
 // This file holds the password and email-address flows of Service:
 // changing and resetting a password, and verifying an address.
 
 // ChangePassword replaces the password after checking the current one and
-// ends every other session of the user. It returns ErrWrongPassword when
-// the current password does not match. in must be valid.
+// ends every other session of the user. It returns an Invalid error when
+// the new password breaks the policy, and ErrWrongPassword when the
+// current password does not match.
 func (s *Service) ChangePassword(ctx context.Context, u User, in ChangePasswordInput, currentToken, clientIP string) error {
+	if err := validate.Struct(in); err != nil {
+		return err
+	}
 	hash, err := s.repo.PasswordHash(ctx, u.ID)
 	if err != nil {
 		return err
@@ -54,33 +53,17 @@ func (s *Service) ChangePassword(ctx context.Context, u User, in ChangePasswordI
 	return nil
 }
 
-// RequestPasswordReset emails a reset link if the address belongs to an
-// enabled account. It always returns at once and the same way: the lookup
-// and the mail happen after the response, so neither the answer nor its
-// timing tells whether the account exists.
-func (s *Service) RequestPasswordReset(ctx context.Context, email, clientIP string) {
-	ctx = context.WithoutCancel(ctx)
-	s.background.Go(func() {
-		ctx, cancel := context.WithTimeout(ctx, time.Minute)
-		defer cancel()
-		u, _, err := s.repo.Credentials(ctx, NormalizeEmail(email))
-		if err != nil || u.DisabledAt != nil {
-			if err != nil && !errors.Is(err, ErrNotFound) {
-				logging.FromContext(ctx).ErrorContext(ctx, "password reset lookup failed", "err", err)
-			}
-			s.event(ctx, "password_reset_request", "unknown", 0, email, clientIP)
-			return
-		}
-		s.event(ctx, "password_reset_request", "ok", u.ID, u.Email, clientIP)
-		token, err := s.newToken(ctx, u.ID, purposePasswordReset, PasswordResetTTL)
-		if err != nil {
-			logging.FromContext(ctx).ErrorContext(ctx, "password reset token failed", "err", err)
-			return
-		}
-		link := s.link("/password/reset/" + token)
-		s.send(ctx, u.Email, "Reset your password", ResetEmail(link),
-			mail.Text("Reset your Groundwork password:\n\n%s\n\nThis link works for one hour and only once. If you did not ask for it, ignore this email.\n", link))
-	})
+// RequestPasswordReset enqueues the job that emails a reset link if the
+// address belongs to an enabled account. For a well-formed address it
+// returns nil and does the same work whether or not the account exists:
+// the lookup happens in the job, so neither the answer nor its timing
+// tells. An address that is not one is an Invalid error.
+func (s *Service) RequestPasswordReset(ctx context.Context, in ForgotInput, clientIP string) error {
+	in.Email = NormalizeEmail(in.Email)
+	if err := validate.Struct(in); err != nil {
+		return err
+	}
+	return s.enqueue(ctx, nil, EmailArgs{Purpose: emailPasswordReset, Email: in.Email, ClientIP: clientIP})
 }
 
 // ResetTokenValid reports whether a reset link can still be used.
@@ -90,8 +73,12 @@ func (s *Service) ResetTokenValid(ctx context.Context, token string) (bool, erro
 
 // ResetPassword sets a new password with a reset token, uses the token up
 // and ends every session of the user. It returns ErrInvalidToken for an
-// unknown, used or expired token. in must be valid.
+// unknown, used or expired token, and an Invalid error when the password
+// breaks the policy.
 func (s *Service) ResetPassword(ctx context.Context, token string, in ResetInput, clientIP string) error {
+	if err := validate.Struct(in); err != nil {
+		return err
+	}
 	newHash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
 		return fmt.Errorf("account service: hash password: %w", err)
@@ -136,46 +123,13 @@ func (s *Service) VerifyEmail(ctx context.Context, token, clientIP string) error
 	return nil
 }
 
-// ResendVerification sends a new verification link to an unverified user.
-func (s *Service) ResendVerification(ctx context.Context, u User) {
-	if !u.Verified() {
-		s.sendVerification(ctx, u)
+// ResendVerification enqueues a new verification email for an
+// unverified user (nothing for a verified one).
+func (s *Service) ResendVerification(ctx context.Context, u User) error {
+	if u.Verified() {
+		return nil
 	}
-}
-
-func (s *Service) sendVerification(ctx context.Context, u User) {
-	ctx = context.WithoutCancel(ctx)
-	s.background.Go(func() {
-		ctx, cancel := context.WithTimeout(ctx, time.Minute)
-		defer cancel()
-		token, err := s.newToken(ctx, u.ID, purposeEmailVerification, EmailVerificationTTL)
-		if err != nil {
-			logging.FromContext(ctx).ErrorContext(ctx, "verification token failed", "err", err)
-			return
-		}
-		link := s.link("/verify-email/" + token)
-		s.send(ctx, u.Email, "Confirm your email address", VerifyEmail(link),
-			mail.Text("Confirm your email address for Groundwork:\n\n%s\n\nThis link works for 48 hours.\n", link))
-	})
-}
-
-func (s *Service) send(ctx context.Context, to, subject string, html, text templ.Component) {
-	msg, err := mail.Render(ctx, to, subject, html, text)
-	if err == nil {
-		err = s.mailer.Send(ctx, msg)
-	}
-	if err != nil {
-		logging.FromContext(ctx).ErrorContext(ctx, "mail not sent", "subject", subject, "err", err)
-	}
-}
-
-// newToken stores a fresh 256-bit token's hash and returns the token.
-func (s *Service) newToken(ctx context.Context, userID int64, purpose tokenPurpose, ttl time.Duration) (string, error) {
-	token := rand.Text() + rand.Text() // 2 × 128 bits, base32
-	if err := s.repo.CreateToken(ctx, hashToken(token), userID, purpose, ttl); err != nil {
-		return "", err
-	}
-	return token, nil
+	return s.enqueue(ctx, nil, EmailArgs{Purpose: emailVerification, UserID: u.ID})
 }
 
 func hashToken(token string) []byte {

@@ -28,6 +28,8 @@ type Config struct {
 
 	Database DatabaseConfig
 	Log      LogConfig
+	Jobs     JobsConfig
+	Storage  StorageConfig
 
 	// MigrateOnStart is nil when unset; see MigrateOnStartOrDefault.
 	MigrateOnStart *bool  `env:"MIGRATE_ON_START"`
@@ -47,15 +49,50 @@ type Config struct {
 	// AuthRateLimit is how many requests per minute one client address may
 	// make to the sign-in, sign-up and password routes.
 	AuthRateLimit int `env:"AUTH_RATE_LIMIT" envDefault:"30" validate:"min=1"`
+	// APITokenRateLimit is how many requests per minute one API token may
+	// make (issue 17); the count is per instance.
+	APITokenRateLimit int `env:"API_TOKEN_RATE_LIMIT" envDefault:"600" validate:"min=1"`
 
 	SMTPURL   string `env:"SMTP_URL"`
 	AdminAddr string `env:"ADMIN_ADDR" envDefault:"127.0.0.1:9090"`
+	// Tracing is the optional OpenTelemetry tracing (config_observability.go).
+	Tracing TracingConfig
 }
 
 // DatabaseConfig is the part of Config the migrate command needs.
 type DatabaseConfig struct {
 	URL      string `env:"DATABASE_URL,required"`
 	MaxConns int32  `env:"DATABASE_MAX_CONNS" envDefault:"10" validate:"min=1,max=1000"`
+}
+
+// JobsConfig configures the background-job queue and the worker.
+type JobsConfig struct {
+	// InProcess is nil when unset; see Config.JobsInProcessOrDefault.
+	InProcess *bool `env:"JOBS_IN_PROCESS"`
+	// WorkerAddr is where `app worker` serves /health and /ready.
+	WorkerAddr      string        `env:"WORKER_HTTP_ADDR" envDefault:"127.0.0.1:8081"`
+	MaxAttempts     int           `env:"JOBS_MAX_ATTEMPTS" envDefault:"8" validate:"min=1,max=100"`
+	Timeout         time.Duration `env:"JOBS_TIMEOUT" envDefault:"1m"`
+	SoftStopTimeout time.Duration `env:"JOBS_SOFT_STOP_TIMEOUT" envDefault:"10s"`
+	Concurrency     int           `env:"JOBS_CONCURRENCY" envDefault:"10" validate:"min=1,max=1000"`
+}
+
+// StorageConfig configures uploads (internal/platform/storage,
+// internal/attachments).
+type StorageConfig struct {
+	Driver string `env:"STORAGE_DRIVER" envDefault:"local" validate:"oneof=local s3"`
+	// Dir is where the local driver keeps files; "" is tmp/storage, which
+	// production refuses (set it explicitly).
+	Dir        string   `env:"STORAGE_DIR"`
+	S3Endpoint *url.URL `env:"S3_ENDPOINT"`
+	// S3PublicEndpoint is the store as browsers reach it (default: S3_ENDPOINT).
+	S3PublicEndpoint *url.URL `env:"S3_PUBLIC_ENDPOINT"`
+	S3Region         string   `env:"S3_REGION" envDefault:"us-east-1"`
+	S3Bucket         string   `env:"S3_BUCKET"`
+	S3AccessKey      string   `env:"S3_ACCESS_KEY"`
+	S3SecretKey      string   `env:"S3_SECRET_KEY"`
+	MaxBytes         int64    `env:"UPLOAD_MAX_BYTES" envDefault:"10485760" validate:"min=1"`
+	ContentTypes     []string `env:"UPLOAD_CONTENT_TYPES" envDefault:"image/png,image/jpeg,image/webp,application/pdf" validate:"min=1"`
 }
 
 // LogConfig selects the log level and format.
@@ -76,13 +113,23 @@ func (c Config) MigrateOnStartOrDefault() bool {
 	return c.Env == "development"
 }
 
+// JobsInProcessOrDefault is JOBS_IN_PROCESS: whether `serve` also runs the
+// job worker. It defaults to true in development (so `make dev` is one
+// process) and false otherwise; production refuses true.
+func (c Config) JobsInProcessOrDefault() bool {
+	if c.Jobs.InProcess != nil {
+		return *c.Jobs.InProcess
+	}
+	return c.Env == "development"
+}
+
 // SecureCookies reports whether cookies get the Secure flag: exactly when
 // the site is served over https.
 func (c Config) SecureCookies() bool { return c.BaseURL.Scheme == "https" }
 
 // secretVars accept NAME_FILE, a path to a file holding the value (Docker
 // and Kubernetes secrets).
-var secretVars = []string{"DATABASE_URL", "SECRET_KEY", "SMTP_URL"}
+var secretVars = []string{"DATABASE_URL", "SECRET_KEY", "SMTP_URL", "OTEL_EXPORTER_OTLP_HEADERS", "S3_ACCESS_KEY", "S3_SECRET_KEY"}
 
 // LoadConfig parses and validates the configuration from environ (KEY=VALUE
 // pairs, as os.Environ returns). Every problem is reported, one per line,
@@ -121,6 +168,15 @@ func (c Config) validate(skip map[string]bool) (p []string) {
 	if _, _, err := net.SplitHostPort(c.AdminAddr); err != nil {
 		add("ADMIN_ADDR must be host:port, not %q", c.AdminAddr)
 	}
+	if _, _, err := net.SplitHostPort(c.Jobs.WorkerAddr); err != nil {
+		add("WORKER_HTTP_ADDR must be host:port, not %q", c.Jobs.WorkerAddr)
+	}
+	if c.Jobs.Timeout <= 0 || c.Jobs.SoftStopTimeout <= 0 {
+		add("JOBS_TIMEOUT and JOBS_SOFT_STOP_TIMEOUT must be positive")
+	}
+	if s := c.Storage; s.Driver == "s3" && (s.S3Endpoint == nil || s.S3Endpoint.Host == "" || s.S3Bucket == "" || s.S3AccessKey == "" || s.S3SecretKey == "") {
+		add("STORAGE_DRIVER=s3 needs S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY and S3_SECRET_KEY")
+	}
 	if (c.BaseURL.Scheme != "http" && c.BaseURL.Scheme != "https") || c.BaseURL.Host == "" {
 		add("BASE_URL must be an absolute http(s) URL, not %q", c.BaseURL)
 	}
@@ -144,6 +200,7 @@ func (c Config) validate(skip map[string]bool) (p []string) {
 			add("SMTP_URL must look like smtp://user:pass@host:port")
 		}
 	}
+	p = append(p, c.Tracing.problems()...)
 	if c.Production() {
 		p = append(p, c.productionRefusals()...)
 	}
@@ -162,11 +219,17 @@ func (c Config) productionRefusals() []string {
 	if len(c.AllowedHosts) == 0 {
 		p = append(p, "production: ALLOWED_HOSTS must list the host names the site answers to")
 	}
-	if host, _, err := net.SplitHostPort(c.AdminAddr); err == nil && !isLoopback(host) {
-		p = append(p, fmt.Sprintf("production: ADMIN_ADDR %q is public; bind the admin listener to 127.0.0.1", c.AdminAddr))
+	if host, _, err := net.SplitHostPort(c.AdminAddr); err == nil && !isLoopback(host) && !isPrivate(host) {
+		p = append(p, fmt.Sprintf("production: ADMIN_ADDR %q is public; bind the admin listener to 127.0.0.1 (or a private address such as the pod IP)", c.AdminAddr))
 	}
 	if c.SMTPURL == "" {
 		p = append(p, "production: SMTP_URL is not set, so mail would only be logged")
+	}
+	if c.JobsInProcessOrDefault() {
+		p = append(p, "production: JOBS_IN_PROCESS must not be true; run `app worker` as its own process")
+	}
+	if c.Storage.Driver == "local" && c.Storage.Dir == "" {
+		p = append(p, "production: STORAGE_DRIVER=local needs STORAGE_DIR set explicitly (or use s3)")
 	}
 	return p
 }
@@ -177,6 +240,14 @@ func isLoopback(host string) bool {
 	}
 	ip, err := netip.ParseAddr(host)
 	return err == nil && ip.IsLoopback()
+}
+
+// isPrivate reports whether host is a private (RFC 1918, RFC 4193) IP:
+// the admin listener may bind one in production (a pod IP that Prometheus
+// scrapes), never all interfaces or a public address.
+func isPrivate(host string) bool {
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsPrivate()
 }
 
 // validOrigin reports whether s is exactly scheme://host[:port].

@@ -140,6 +140,7 @@ func productionEnv() map[string]string {
 		"DATABASE_URL":  "postgres://db/app",
 		"SECRET_KEY":    testSecret,
 		"SMTP_URL":      "smtp://user:pass@mail.example.com:587",
+		"STORAGE_DIR":   "/var/lib/groundwork/uploads",
 	}
 }
 
@@ -168,6 +169,9 @@ func TestProductionRefusals(t *testing.T) {
 		{"public admin listener", map[string]string{"ADMIN_ADDR": ":9090"}, `ADMIN_ADDR ":9090" is public`},
 		{"public admin listener ip", map[string]string{"ADMIN_ADDR": "0.0.0.0:9090"}, "is public"},
 		{"no mail", map[string]string{"SMTP_URL": ""}, "SMTP_URL is not set"},
+		{"jobs in the web server", map[string]string{"JOBS_IN_PROCESS": "true"}, "JOBS_IN_PROCESS must not be true"},
+		{"local storage in the default directory", map[string]string{"STORAGE_DIR": ""}, "STORAGE_DRIVER=local needs STORAGE_DIR"},
+		{"s3 without its settings", map[string]string{"STORAGE_DRIVER": "s3"}, "STORAGE_DRIVER=s3 needs S3_ENDPOINT"},
 		{"cors wildcard", map[string]string{"CORS_ALLOWED_ORIGINS": "*"}, "wildcards are refused"},
 		{"cors wildcard subdomain", map[string]string{"CORS_ALLOWED_ORIGINS": "https://*.example.com"}, "wildcards are refused"},
 	}

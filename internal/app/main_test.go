@@ -27,9 +27,11 @@ func testEnv(t *testing.T) map[string]string {
 	return map[string]string{
 		"APP_ENV":              "test",
 		"HTTP_ADDR":            "127.0.0.1:0",
+		"ADMIN_ADDR":           "127.0.0.1:0",
 		"BASE_URL":             "http://localhost:8080",
 		"DATABASE_URL":         pgtest.NewDatabase(t),
 		"SECRET_KEY":           testSecret,
+		"STORAGE_DIR":          t.TempDir(),
 		"LOG_LEVEL":            "debug",
 		"LOG_FORMAT":           "json",
 		"SHUTDOWN_DRAIN_DELAY": "0s",

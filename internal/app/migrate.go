@@ -43,7 +43,7 @@ func runMigrate(ctx context.Context, args, environ []string, stdout io.Writer) e
 		return err
 	}
 	defer pool.Close()
-	m, err := postgres.NewMigrator(pool, migrations.FS)
+	m, err := migrations.NewMigrator(pool)
 	if err != nil {
 		return err
 	}

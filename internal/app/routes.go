@@ -3,18 +3,17 @@ package app
 import (
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/httprate"
 
-	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/auth"
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
 	"github.com/groundwork-dev/groundwork/internal/platform/middleware"
-	"github.com/groundwork-dev/groundwork/internal/tasks"
+	"github.com/groundwork-dev/groundwork/internal/platform/openapi"
 	"github.com/groundwork-dev/groundwork/web"
+	"github.com/groundwork-dev/groundwork/web/layout"
 )
 
 // routeDeps is everything the router needs, built by runServe.
@@ -25,6 +24,8 @@ type routeDeps struct {
 	features
 	// devReload serves the live-reload stream (development only; nil otherwise).
 	devReload http.Handler
+	// obs is metrics and tracing; nil leaves them out.
+	obs *observability
 }
 
 // devReloadPath is the live-reload stream the layout listens to in development.
@@ -33,33 +34,79 @@ const devReloadPath = "/_dev/reload"
 // newRouter builds the HTTP surface: every middleware, in order, and every
 // mount. internal/app/testdata/routes.txt is its golden route table.
 func newRouter(d routeDeps) (*chi.Mux, error) {
-	crossOrigin, err := middleware.CrossOrigin(append([]string{origin(d.cfg.BaseURL)}, d.cfg.CORSAllowedOrigins...))
+	stack, err := middleware.Stack(middleware.StackOptions{
+		Log:            d.log,
+		TrustedProxies: d.cfg.TrustedProxies,
+		Security: middleware.SecurityOptions{
+			Production:      d.cfg.Production(),
+			AllowedHosts:    d.cfg.AllowedHosts,
+			HostCheckExempt: []string{"/health", "/ready"},
+			StorageOrigin:   storageOrigin(d.cfg),
+		},
+		TrustedOrigins: append([]string{origin(d.cfg.BaseURL)}, d.cfg.CORSAllowedOrigins...),
+		CORSOrigins:    d.cfg.CORSAllowedOrigins,
+		BearerPaths:    []string{"/api/"},
+		MaxBodyBytes:   httpx.MaxBodyBytes,
+		// The local storage driver's uploads are limited by their signed size.
+		LargeBodyPrefixes: []string{localStoragePath + "/"},
+		Observe:           d.obs.middleware(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	apiDoc, err := openAPIDocument()
+	if err != nil {
+		return nil, err
+	}
+	compress, err := middleware.Compress()
 	if err != nil {
 		return nil, err
 	}
 
 	r := chi.NewRouter()
-	r.Use(
-		middleware.RequestID,
-		middleware.ClientIP(d.cfg.TrustedProxies),
-		middleware.AccessLog(d.log),
-		middleware.Recover,
-		middleware.SecurityHeaders(middleware.SecurityOptions{
-			Production:      d.cfg.Production(),
-			AllowedHosts:    d.cfg.AllowedHosts,
-			HostCheckExempt: []string{"/health", "/ready"},
-		}),
-		crossOrigin,
-	)
-	if len(d.cfg.CORSAllowedOrigins) > 0 {
-		r.Use(middleware.CORS(d.cfg.CORSAllowedOrigins))
-	}
-	r.Use(
-		middleware.BodyLimit(httpx.MaxBodyBytes),
-		viewContext(d.devReload != nil),
-	)
-	// Later: session → authentication → authorization, per route group.
+	// The responder draws HTML errors with the layout's page and toast.
+	r.Use(httpx.UseErrorViews(layout.ErrorViews()))
+	r.Use(stack...)
+	r.Use(compress) // large HTML and JSON gzipped; inside the log and metrics, which see the plain answer
+	r.Use(viewContext(d.devReload != nil))
+	mountInfrastructure(r, d)
 
+	// Pages: session → flash → authentication → authorization → handler.
+	r.Group(func(r chi.Router) {
+		r.Use(middleware.NoStore, d.sessions.LoadAndSave, d.flash.Load, d.account.Authenticate)
+		r.Group(d.home.Routes)
+		r.Group(d.account.Routes) // its own per-address rate limit
+		r.Group(func(r chi.Router) {
+			r.Use(auth.RequireUser)
+			r.Route("/account", d.account.AccountRoutes)
+			r.Route("/tasks", d.tasks.Routes)
+			r.Route("/tasks/{id}/attachments", d.attachments.Routes)
+			r.With(auth.RequireAdmin).Route("/admin", func(r chi.Router) {
+				d.account.AdminRoutes(r)
+				r.Route("/jobs", d.queue.Routes)
+			})
+		})
+	})
+
+	// JSON API: the session, or an API token (Authorization: Bearer, never
+	// read on pages), with the same Identity; a read-only token is 403 on
+	// writes; errors as problem+json (httpx.WantsJSON).
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Get("/openapi.json", openapi.Handler(apiDoc))
+		r.Group(func(r chi.Router) {
+			r.Use(middleware.NoStore, d.account.AuthenticateAPI(d.cfg.APITokenRateLimit), auth.RequireWriteScope)
+			r.Route("/tasks", d.tasks.APIRoutes)
+			r.Route("/tasks/{id}/attachments", d.attachments.APIRoutes)
+			r.Route("/uploads", d.attachments.UploadRoutes)
+			r.Route("/tokens", d.account.TokenAPIRoutes)
+		})
+	})
+	return r, nil
+}
+
+// mountInfrastructure mounts what is not a feature: the 404 and 405
+// answers, the probes, static files and the development reload stream.
+func mountInfrastructure(r chi.Router, d routeDeps) {
 	notFound := httpx.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.NotFound, "")
 	})
@@ -76,44 +123,8 @@ func newRouter(d routeDeps) (*chi.Mux, error) {
 	if d.devReload != nil {
 		r.Get(devReloadPath, d.devReload.ServeHTTP)
 	}
-
-	// Pages: session → authentication → authorization → handler.
-	r.Group(func(r chi.Router) {
-		r.Use(middleware.NoStore, d.sessions.LoadAndSave, d.account.Authenticate)
-		r.Group(d.home.Routes)
-		r.Group(func(r chi.Router) {
-			r.Use(perClientIP(d.cfg.AuthRateLimit, time.Minute))
-			d.account.Routes(r)
-		})
-		r.Group(func(r chi.Router) {
-			r.Use(account.RequireUser)
-			d.account.AccountRoutes(r)
-			r.Route("/tasks", d.tasks.Routes)
-			r.With(account.RequireAdmin).Group(d.account.AdminRoutes)
-		})
-	})
-
-	// JSON API: the same session, errors as problem+json (httpx.WantsJSON).
-	r.Route("/api/v1", func(r chi.Router) {
-		r.Get("/openapi.json", tasks.OpenAPI)
-		r.Group(func(r chi.Router) {
-			r.Use(middleware.NoStore, d.sessions.LoadAndSave, d.account.Authenticate, account.RequireUser)
-			r.Route("/tasks", d.tasks.APIRoutes)
-		})
-	})
-
-	return r, nil
-}
-
-// perClientIP limits each client address to limit requests per window on
-// the routes it wraps (an in-memory count per instance; sign-in failures
-// are also throttled per account in PostgreSQL). Over the limit: 429 with
-// Retry-After, through the responder.
-func perClientIP(limit int, window time.Duration) func(http.Handler) http.Handler {
-	return httprate.Limit(limit, window,
-		httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return middleware.ClientIPFrom(r), nil }),
-		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
-			httpx.Error(w, r, &apperr.Error{Kind: apperr.TooManyRequests, RetryAfter: window})
-		}),
-	)
+	if d.localStore != nil {
+		// Signed URLs are the authorization: no session here.
+		r.Route(localStoragePath, d.localStore.Routes)
+	}
 }

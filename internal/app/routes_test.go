@@ -20,11 +20,14 @@ import (
 
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
+	"github.com/groundwork-dev/groundwork/internal/platform/jobs/jobstest"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging/logtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
+	"github.com/groundwork-dev/groundwork/internal/platform/validate"
 	"github.com/groundwork-dev/groundwork/migrations"
 )
 
@@ -34,6 +37,10 @@ import (
 type testStack struct {
 	mux  *chi.Mux
 	pool *pgxpool.Pool
+	// Jobs are enqueued on the queue named jobs.Name; startJobs works them,
+	// mailing into mail.
+	jobs jobs.Options
+	log  *slog.Logger
 	mail *mail.Capture
 	f    features
 }
@@ -44,7 +51,7 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 	t.Helper()
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	pool := pgtest.NewPool(t)
-	migrator, err := postgres.NewMigrator(pool, migrations.FS)
+	migrator, err := migrations.NewMigrator(pool)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,9 +59,16 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 	if hasher == nil {
 		hasher = fastHasher()
 	}
-	capture := &mail.Capture{}
-	f := newFeatures(cfg, pool, hasher, capture)
-	t.Cleanup(f.accounts.Wait)
+	// Jobs are enqueued, not worked, unless a test calls startJobs.
+	opts := jobstest.Options()
+	inserter, err := jobs.New(pool, log, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := newFeatures(cfg, pool, hasher, inserter, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(pool, migrator, log), features: f})
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +81,9 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 		if err := httpx.DecodeForm(w, r, &in); err != nil {
 			return err
 		}
+		if err := validate.Struct(in); err != nil {
+			return err
+		}
 		return httpx.JSON(w, r, http.StatusCreated, in)
 	}))
 	r.Post("/api/test/json", httpx.Handle(func(w http.ResponseWriter, r *http.Request) error {
@@ -76,9 +93,32 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 		if err := httpx.DecodeJSON(w, r, &in); err != nil {
 			return err
 		}
+		if err := validate.Struct(in); err != nil {
+			return err
+		}
 		return httpx.JSON(w, r, http.StatusCreated, in)
 	}))
-	return &testStack{mux: r, pool: pool, mail: capture, f: f}
+	return &testStack{mux: r, pool: pool, f: f, jobs: opts, log: log, mail: &mail.Capture{}}
+}
+
+// startJobs runs the stack's jobs (account emails into st.mail) until
+// the test ends.
+func (st *testStack) startJobs(t *testing.T) {
+	t.Helper()
+	worker, err := newWorker(st.jobs, st.log, st.pool, st.f, st.mail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := worker.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(worker.Stop)
+}
+
+// drainJobs waits until the jobs enqueued so far have run.
+func (st *testStack) drainJobs(t *testing.T) {
+	t.Helper()
+	jobstest.Drain(t, st.pool, st.jobs)
 }
 
 // newTestRouter is newTestStack's router.
@@ -88,7 +128,8 @@ func newTestRouter(t *testing.T, cfg Config, logs io.Writer) *chi.Mux {
 }
 
 // fastHasher keeps tests quick; the production parameters are tested in
-// internal/platform/password and by TestAccountSecurity's hash check.
+// internal/platform/password and by internal/account's
+// TestLoginEnumerationResistance (T19: the stored hash format).
 func fastHasher() *password.Hasher {
 	return password.NewHasher(password.Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, 4)
 }
@@ -96,7 +137,7 @@ func fastHasher() *password.Hasher {
 func testConfig(t *testing.T) Config {
 	t.Helper()
 	cfg, err := LoadConfig(environ(map[string]string{
-		"APP_ENV": "test", "DATABASE_URL": "postgres://unused/x", "SECRET_KEY": testSecret,
+		"APP_ENV": "test", "DATABASE_URL": "postgres://unused/x", "SECRET_KEY": testSecret, "STORAGE_DIR": t.TempDir(),
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -104,11 +145,44 @@ func testConfig(t *testing.T) Config {
 	return cfg
 }
 
+// newOfflineRouter is the real router on a pool that never connects: for
+// tests that only look at the route table, so they need no database.
+func newOfflineRouter(t *testing.T) *chi.Mux {
+	t.Helper()
+	cfg := testConfig(t)
+	pool, err := postgres.Open("postgres://127.0.0.1:1/unused?sslmode=disable", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	migrator, err := migrations.NewMigrator(pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { migrator.Close() })
+	log := slog.New(slog.DiscardHandler)
+	inserter, err := jobs.New(pool, log, jobs.Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := newFeatures(cfg, pool, fastHasher(), inserter, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(pool, migrator, log), features: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // TestRouteTable is the golden route table (style guide G6): a route added
-// or removed shows up in review as a change to testdata/routes.txt.
-// Run with -update to rewrite it.
+// or removed shows up in review as a change to testdata/routes.txt. It
+// needs no database: UPDATE_GOLDEN=1 go test ./internal/app -run
+// TestRouteTable rewrites the file.
 func TestRouteTable(t *testing.T) {
-	r := newTestRouter(t, testConfig(t), io.Discard)
+	t.Parallel()
+	r := newOfflineRouter(t)
 	type route struct{ method, pattern string }
 	var routes []route
 	err := chi.Walk(r, func(method, pattern string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {

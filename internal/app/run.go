@@ -17,11 +17,13 @@ const usage = `usage: app <command> [arguments]
 
 commands:
   serve                     run the web server (default)
+  worker                    run the background jobs (health on WORKER_HTTP_ADDR)
   migrate up|down|status|redo|create NAME
                             manage the database schema (embedded goose migrations)
   user create --email EMAIL [--admin]
                             create a user; the password is read from standard input
-  healthcheck [URL]         exit 0 if GET /ready answers 200 (default: this instance)
+  healthcheck [URL|worker]  exit 0 if GET /ready answers 200 (default: this instance's server;
+                            worker: this instance's worker)
   version                   print the version and VCS revision
 
 Configuration comes from environment variables; see .env.example.`
@@ -45,6 +47,8 @@ func Run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	switch cmd {
 	case "serve":
 		err = runServe(ctx, stop, environ, stdout)
+	case "worker":
+		err = runWorker(ctx, stop, environ, stdout)
 	case "migrate":
 		err = runMigrate(ctx, rest, environ, stdout)
 	case "user":

@@ -12,14 +12,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/groundwork-dev/groundwork/internal/account"
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
-	"github.com/groundwork-dev/groundwork/internal/platform/session"
 	"github.com/groundwork-dev/groundwork/migrations"
 )
 
@@ -35,51 +35,120 @@ const (
 // runServe runs the web server until ctx is done, then shuts down
 // gracefully (see shutdown). stopSignals restores the default signal
 // behaviour, so a second SIGINT/SIGTERM during shutdown kills the process.
+// With JOBS_IN_PROCESS it also runs the job worker, stopped after the
+// server.
 func runServe(ctx context.Context, stopSignals func(), environ []string, stdout io.Writer) error {
-	cfg, err := LoadConfig(environ)
+	p, err := openProcess(environ, stdout)
 	if err != nil {
 		return err
 	}
-	log, err := logging.New(stdout, cfg.Log.Level, cfg.Log.Format)
-	if err != nil {
-		return err
-	}
-
-	// The pool connects lazily: the server starts even if the database is down.
-	pool, err := postgres.Open(cfg.Database.URL, cfg.Database.MaxConns)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	migrator, err := postgres.NewMigrator(pool, migrations.FS)
-	if err != nil {
-		return err
-	}
-	defer migrator.Close()
+	defer p.close()
 
 	// Background work stops when the server does, whatever the reason
 	// (a signal, or a listener that failed to start).
 	var background sync.WaitGroup
-	bgCtx, stopBackground := context.WithCancel(ctx)
+	bgCtx, stopBackground := context.WithCancel(logging.WithLogger(ctx, p.log))
 	defer background.Wait()
 	defer stopBackground()
-	if cfg.MigrateOnStartOrDefault() {
-		background.Go(func() { migrateWhenReachable(bgCtx, migrator, log) })
+	if p.cfg.MigrateOnStartOrDefault() {
+		background.Go(func() { migrateWhenReachable(bgCtx, p.migrator, p.log) })
+	}
+	if p.cfg.JobsInProcessOrDefault() {
+		worker, err := newWorker(jobOptions(p.cfg, p.obs.meter()), p.log, p.pool, p.features, p.mailer)
+		if err != nil {
+			return err
+		}
+		if err := worker.Start(bgCtx); err != nil {
+			return err
+		}
+		defer worker.Stop()
 	}
 
-	checker := health.New(pool, migrator, log)
+	checker := health.New(p.pool, p.migrator, p.log)
+	return serveHTTP(ctx, stopSignals, p.cfg, p.log, routeDeps{cfg: p.cfg, log: p.log, checker: checker, features: p.features, obs: p.obs})
+}
+
+// process is what serve and worker share: the configuration, the log,
+// the pool, the migrator (for /ready), the features on an insert-only
+// queue, and the mail sender the jobs use.
+type process struct {
+	cfg      Config
+	log      *slog.Logger
+	obs      *observability // metrics and optional tracing (admin.go)
+	pool     *pgxpool.Pool
+	migrator *postgres.Migrator
+	features features
+	mailer   mail.Sender
+}
+
+// openProcess loads the configuration and opens what a long-running
+// command needs; close releases it. The pool connects lazily: the process
+// starts even if the database is down.
+func openProcess(environ []string, stdout io.Writer) (*process, error) {
+	cfg, err := LoadConfig(environ)
+	if err != nil {
+		return nil, err
+	}
+	log, err := logging.New(stdout, cfg.Log.Level, cfg.Log.Format)
+	if err != nil {
+		return nil, err
+	}
 	mailer, err := newMailer(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	p := &process{cfg: cfg, log: log, mailer: mailer}
+	if err := p.open(); err != nil {
+		p.close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// open opens the observability, the pool, the migrator and the features.
+func (p *process) open() (err error) {
+	if p.obs, err = newObservability(p.cfg); err != nil {
+		return err
+	}
+	if p.pool, err = postgres.Open(p.cfg.Database.URL, p.cfg.Database.MaxConns, p.obs.poolOption()); err != nil {
+		return err
+	}
+	if err := p.obs.metrics.WatchPool(p.pool); err != nil {
+		return err
+	}
+	if err := p.obs.metrics.WatchJobs(p.pool); err != nil {
+		return err
+	}
+	if p.migrator, err = migrations.NewMigrator(p.pool); err != nil {
+		return err
+	}
+	inserter, err := newInserter(p.cfg, p.log, p.pool)
 	if err != nil {
 		return err
 	}
-	f := newFeatures(cfg, pool, password.NewHasher(password.DefaultParams, 2*runtime.GOMAXPROCS(0)), mailer)
-	defer f.accounts.Wait() // mail still being handed over
-	background.Go(func() { purgeEvery(bgCtx, 5*time.Minute, log, session.NewStore(pool), f.accounts) })
+	p.features, err = newFeatures(p.cfg, p.pool, password.NewHasher(password.DefaultParams, 2*runtime.GOMAXPROCS(0)), inserter, p.obs.metrics)
+	return err
+}
 
+// close releases what open opened, newest first.
+func (p *process) close() {
+	if p.migrator != nil {
+		p.migrator.Close()
+	}
+	if p.pool != nil {
+		p.pool.Close()
+	}
+	if p.obs != nil {
+		p.obs.close(p.log)
+	}
+}
+
+// serveHTTP builds the router and the server, listens on HTTP_ADDR and
+// serves until ctx is done or the server fails; then it shuts down.
+func serveHTTP(ctx context.Context, stopSignals func(), cfg Config, log *slog.Logger, deps routeDeps) error {
 	// streams is closed when shutdown begins, ending long-lived responses
 	// (live reload now, SSE later) that Shutdown would otherwise wait for.
 	streams := make(chan struct{})
-	deps := routeDeps{cfg: cfg, log: log, checker: checker, features: f}
 	if cfg.Env == "development" {
 		deps.devReload = devReloadHandler(rand.Text(), streams)
 	}
@@ -87,7 +156,6 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 	if err != nil {
 		return err
 	}
-
 	// Requests get a base context that is cancelled only if graceful
 	// shutdown times out, not when the signal arrives: in-flight requests
 	// must be able to finish during the drain.
@@ -105,12 +173,18 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 	}
 	srv.RegisterOnShutdown(sync.OnceFunc(func() { close(streams) }))
 
+	// The admin listener stops after the public server has.
+	stopAdmin, err := serveAdmin(cfg.AdminAddr, adminHandler(deps.obs.meter()), log)
+	if err != nil {
+		return err
+	}
+	defer stopAdmin()
+
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
 	}
 	log.Info("http server listening", "addr", ln.Addr().String(), "env", cfg.Env, "version", Version())
-
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	select {
@@ -119,7 +193,7 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 	case <-ctx.Done():
 	}
 	stopSignals()
-	shutdown(srv, checker, cancelRequests, cfg, log)
+	shutdown(srv, deps.checker, cancelRequests, cfg, log)
 	return nil
 }
 
@@ -181,24 +255,4 @@ func newMailer(cfg Config, log *slog.Logger) (mail.Sender, error) {
 		return mail.NewLogSender(log), nil
 	}
 	return mail.NewSMTPSender(cfg.SMTPURL, cfg.MailFrom)
-}
-
-// purgeEvery deletes expired sessions, old sign-in failures and spent
-// tokens every interval until ctx is done.
-func purgeEvery(ctx context.Context, interval time.Duration, log *slog.Logger, store *session.Store, accounts *account.Service) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if _, err := store.DeleteExpired(ctx); err != nil {
-			log.Warn("purging expired sessions failed", "err", err)
-		}
-		if err := accounts.Purge(ctx); err != nil {
-			log.Warn("purging account records failed", "err", err)
-		}
-	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/groundwork-dev/groundwork/internal/platform/httpx/httpxtest"
 	"github.com/groundwork-dev/groundwork/migrations"
 )
 
@@ -28,7 +29,7 @@ func TestServeEndToEnd(t *testing.T) {
 	if got := resp.Header.Get("X-Request-ID"); got != "proxy-id.42" {
 		t.Errorf("X-Request-ID = %q, want the incoming one kept", got)
 	}
-	doc := mustDoc(t, body)
+	doc := httpxtest.Doc(t, body)
 	if v := strings.TrimSpace(doc.Find(`[data-testid="db-version"]`).Text()); !regexp.MustCompile(`^\d+(\.\d+)?`).MatchString(v) {
 		t.Errorf("home page database version = %q, want a PostgreSQL version", v)
 	}
@@ -86,7 +87,7 @@ func TestErrorPagesAndExtraneousPaths(t *testing.T) {
 			t.Errorf("%s %s leaks a stack trace:\n%s", tt.method, tt.path, body)
 		}
 		if tt.wantType == "text/html; charset=utf-8" && len(tt.header) == 0 {
-			if mustDoc(t, body).Find(`[data-testid="error-page"]`).Length() != 1 {
+			if httpxtest.Doc(t, body).Find(`[data-testid="error-page"]`).Length() != 1 {
 				t.Errorf("%s %s: not the styled error page:\n%s", tt.method, tt.path, body)
 			}
 		}
@@ -99,7 +100,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 	t.Parallel()
 	a := startApp(t, testEnv(t))
 	_, home := get(t, a.URL+"/")
-	css, ok := mustDoc(t, home).Find(`link[rel="stylesheet"]`).Attr("href")
+	css, ok := httpxtest.Doc(t, home).Find(`link[rel="stylesheet"]`).Attr("href")
 	if !ok {
 		t.Fatal("home page has no stylesheet link")
 	}
@@ -165,7 +166,7 @@ func TestCSPNonces(t *testing.T) {
 		if i > 0 {
 			continue // the page checks below need one page only
 		}
-		doc := mustDoc(t, body)
+		doc := httpxtest.Doc(t, body)
 		scripts := doc.Find("script")
 		if scripts.Length() == 0 {
 			t.Fatal("home page has no <script>: expected htmx and app.js")
@@ -228,15 +229,6 @@ func TestHeaderAndHostAbuse(t *testing.T) {
 	if got := resp.Header.Get("Strict-Transport-Security"); got != "max-age=31536000; includeSubDomains" {
 		t.Errorf("production HSTS = %q", got)
 	}
-}
-
-func mustDoc(t *testing.T, body string) *goquery.Document {
-	t.Helper()
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
 }
 
 func latestMigration(t *testing.T) int64 {

@@ -7,16 +7,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"maps"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 
 	"golang.org/x/term"
 
 	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
-	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
-	"github.com/groundwork-dev/groundwork/internal/platform/mail"
+	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
 )
@@ -45,15 +47,6 @@ func runUser(ctx context.Context, args, environ []string, stdin io.Reader, stdou
 	if err != nil {
 		return err
 	}
-	in := account.SignupInput{Email: *email, Password: pw}
-	if err := httpx.Validate(&in); err != nil {
-		var lines []string
-		for field, msg := range apperr.FieldsOf(err) {
-			lines = append(lines, field+": "+msg)
-		}
-		return fmt.Errorf("user create: %s", strings.Join(lines, "; "))
-	}
-
 	pool, err := postgres.Open(cfg.URL, 2)
 	if err != nil {
 		return err
@@ -63,11 +56,23 @@ func runUser(ctx context.Context, args, environ []string, stdin io.Reader, stdou
 	if *admin {
 		role = account.RoleAdmin
 	}
-	// The command sends no mail; the operator vouches for the address.
-	svc := account.NewService(pool, password.NewHasher(password.DefaultParams, runtime.GOMAXPROCS(0)), &mail.Capture{}, account.Config{})
-	u, err := svc.CreateUser(ctx, in.Email, in.Password, role, true)
+	// The command enqueues no mail (the operator vouches for the address),
+	// but the service wants a queue.
+	queue, err := jobs.New(pool, slog.New(slog.DiscardHandler), jobs.Options{}, nil)
+	if err != nil {
+		return err
+	}
+	svc := account.NewService(pool, password.NewHasher(password.DefaultParams, runtime.GOMAXPROCS(0)), queue, account.Config{})
+	u, err := svc.CreateUser(ctx, *email, pw, role, true)
 	if errors.Is(err, account.ErrEmailTaken) {
 		return errors.New("user create: a user with this email already exists")
+	}
+	if fields, ok := apperr.InvalidFields(err); ok {
+		var lines []string
+		for _, field := range slices.Sorted(maps.Keys(fields)) {
+			lines = append(lines, field+": "+fields[field])
+		}
+		return fmt.Errorf("user create: %s", strings.Join(lines, "; "))
 	}
 	if err != nil {
 		return err

@@ -38,13 +38,13 @@ var wired = []feature{
 	{"Strict CSP and security headers", "Nonce-based Content-Security-Policy, CSRF protection with CrossOriginProtection, body limits and safe defaults.", readmeURL + "what-a-request-goes-through", iconLock},
 	{"Accounts and sessions", "Sign-up, sign-in, PostgreSQL sessions, argon2id passwords, throttling, password reset, email verification and an admin list of users.", readmeURL + "accounts", iconUser},
 	{"Tasks: the reference feature", "A CRUD feature to copy: pages, htmx fragments with 422 forms in place, keyset pagination, optimistic locking, an event log, and a JSON API with its OpenAPI document.", readmeURL + "tasks", iconCheck},
+	{"Uploads", "Presigned direct-to-storage uploads with a progress bar, verified on finalize, attached to tasks; S3 or local files.", readmeURL + "uploads", iconUpload},
+	{"Background jobs", "River on the same database: jobs enqueued in the write's transaction, idempotent, run by `app worker`; failures on /admin/jobs.", readmeURL + "background-jobs", iconClock},
 }
 
 // next lists what is planned; shown so people know where the template is headed.
 var next = []feature{
 	{"Server-sent events", "Live updates over SSE, fanned out across instances with LISTEN/NOTIFY.", readmeURL + "what-is-not-built-yet", iconBolt},
-	{"Uploads", "Presigned direct-to-S3 uploads with progress, verified on finalize.", readmeURL + "what-is-not-built-yet", iconUpload},
-	{"Background jobs", "River on the same database: transactional enqueue, a separate worker process.", readmeURL + "what-is-not-built-yet", iconClock},
 }
 
 // Icon path data (24×24, stroked).

@@ -2,33 +2,46 @@ package tasks
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 
-	"github.com/alexedwards/scs/v2"
+	"github.com/a-h/templ"
+
 	"github.com/go-chi/chi/v5"
 
-	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/auth"
+	"github.com/groundwork-dev/groundwork/internal/platform/flash"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
-	"github.com/groundwork-dev/groundwork/internal/platform/session"
 )
 
 // Controller serves the task pages and their htmx fragments
 // (controller.go) and the JSON API (controller_api.go), both over one
 // Service.
 type Controller struct {
-	svc      *Service
-	sessions *scs.SessionManager // for the toast after a plain form's redirect
+	svc    *Service
+	flash  *flash.Messages // for the toast after a plain form's redirect
+	panels []Panel
 }
+
+// Panel is a section of a task's own page that another feature owns (the
+// attachments, say), made for the task's ID. The tasks feature does not
+// know what is in it; internal/app adds panels with AddPanel.
+type Panel func(taskID int64) templ.Component
+
+// AddPanel shows p on the pages of the viewer's own tasks, after the
+// activity.
+func (c *Controller) AddPanel(p Panel) { c.panels = append(c.panels, p) }
 
 // NewController returns a Controller.
-func NewController(svc *Service, sessions *scs.SessionManager) *Controller {
-	return &Controller{svc: svc, sessions: sessions}
+func NewController(svc *Service, flashes *flash.Messages) *Controller {
+	return &Controller{svc: svc, flash: flashes}
 }
 
-// Routes registers the HTML routes under /tasks; mount them behind
-// account.RequireUser. Every action that htmx sends as PUT or DELETE also
+// Routes registers the HTML routes; mount them at /tasks behind
+// auth.RequireUser. Every action that htmx sends as PUT or DELETE also
 // has a POST twin, so the pages work as plain forms without JavaScript.
 func (c *Controller) Routes(r chi.Router) {
 	r.Get("/", httpx.Handle(c.index))                    // GET    /tasks
@@ -86,9 +99,9 @@ func (c *Controller) create(w http.ResponseWriter, r *http.Request) error {
 	err := httpx.DecodeForm(w, r, &in)
 	if err == nil {
 		var t Task
-		if t, err = c.svc.Create(r.Context(), actor(r), in); err == nil {
+		if t, err = c.svc.Create(r.Context(), auth.MustFrom(r), in); err == nil {
 			if !httpx.IsHTMX(r) {
-				session.PutFlash(r.Context(), c.sessions, "Task added.")
+				c.flash.Put(r.Context(), "Task added.")
 				return httpx.Redirect(w, r, TasksURL())
 			}
 			return httpx.Render(w, r, http.StatusOK, Created(t, c.svc.Today()))
@@ -98,7 +111,7 @@ func (c *Controller) create(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return err
 	}
-	form := FormView{Input: in, Errors: fields}
+	form := FormView{Input: in.Normalized(), Errors: fields}
 	if httpx.IsHTMX(r) {
 		return httpx.Render(w, r, http.StatusUnprocessableEntity, Form(form))
 	}
@@ -112,28 +125,32 @@ func (c *Controller) create(w http.ResponseWriter, r *http.Request) error {
 
 // show handles GET /tasks/{id}: the task and its recent history.
 func (c *Controller) show(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+	id, err := httpx.IDParam(r, "id")
 	if err != nil {
 		return err
 	}
-	a := actor(r)
+	a := auth.MustFrom(r)
 	t, events, err := c.svc.WithEvents(r.Context(), a, id, 20)
 	if err != nil {
 		return err
 	}
-	return httpx.Render(w, r, http.StatusOK, ShowPage(ShowView{
-		Task: t, Events: events, Today: c.svc.Today(), ReadOnly: readOnly(a, t),
-	}))
+	v := ShowView{Task: t, Events: events, Today: c.svc.Today(), ReadOnly: readOnly(a, t)}
+	if !v.ReadOnly {
+		for _, p := range c.panels {
+			v.Panels = append(v.Panels, p(t.ID))
+		}
+	}
+	return httpx.Render(w, r, http.StatusOK, ShowPage(v))
 }
 
 // edit handles GET /tasks/{id}/edit. An admin looking at someone else's
 // task gets ErrReadOnly rather than a form that could never be saved.
 func (c *Controller) edit(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+	id, err := httpx.IDParam(r, "id")
 	if err != nil {
 		return err
 	}
-	a := actor(r)
+	a := auth.MustFrom(r)
 	t, err := c.svc.Get(r.Context(), a, id)
 	if err != nil {
 		return err
@@ -153,16 +170,16 @@ func (c *Controller) edit(w http.ResponseWriter, r *http.Request) error {
 // reload. htmx gets only the form, a plain post the whole page.
 func (c *Controller) update(w http.ResponseWriter, r *http.Request) error {
 	httpx.VaryHTMX(w)
-	id, err := idParam(r)
+	id, err := httpx.IDParam(r, "id")
 	if err != nil {
 		return err
 	}
 	var in Input
 	err = httpx.DecodeForm(w, r, &in)
-	v := EditView{ID: id, Version: formVersion(r), Input: in}
+	v := EditView{ID: id, Version: formVersion(r), Input: in.Normalized()}
 	if err == nil {
-		if _, err = c.svc.Update(r.Context(), actor(r), id, v.Version, in); err == nil {
-			session.PutFlash(r.Context(), c.sessions, "Task saved.")
+		if _, err = c.svc.Update(r.Context(), auth.MustFrom(r), id, v.Version, in); err == nil {
+			c.flash.Put(r.Context(), "Task saved.")
 			return httpx.Redirect(w, r, TaskURL(id))
 		}
 	}
@@ -186,7 +203,7 @@ func (c *Controller) update(w http.ResponseWriter, r *http.Request) error {
 // plain form back to the list.
 func (c *Controller) changeStatus(w http.ResponseWriter, r *http.Request) error {
 	httpx.VaryHTMX(w)
-	id, err := idParam(r)
+	id, err := httpx.IDParam(r, "id")
 	if err != nil {
 		return err
 	}
@@ -196,12 +213,12 @@ func (c *Controller) changeStatus(w http.ResponseWriter, r *http.Request) error 
 	if err := httpx.DecodeForm(w, r, &in); err != nil {
 		return err
 	}
-	t, err := c.svc.SetStatus(r.Context(), actor(r), id, in.Status)
+	t, err := c.svc.SetStatus(r.Context(), auth.MustFrom(r), id, in.Status)
 	if err != nil {
 		return err
 	}
 	if !httpx.IsHTMX(r) {
-		session.PutFlash(r.Context(), c.sessions, "Status changed.")
+		c.flash.Put(r.Context(), "Status changed.")
 		return httpx.Redirect(w, r, TasksURL())
 	}
 	return httpx.Render(w, r, http.StatusOK, Row(t, c.svc.Today()))
@@ -212,15 +229,15 @@ func (c *Controller) changeStatus(w http.ResponseWriter, r *http.Request) error 
 // swapped for nothing; a plain form is redirected to the list.
 func (c *Controller) delete(w http.ResponseWriter, r *http.Request) error {
 	httpx.VaryHTMX(w)
-	id, err := idParam(r)
+	id, err := httpx.IDParam(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := c.svc.Delete(r.Context(), actor(r), id); err != nil {
+	if err := c.svc.Delete(r.Context(), auth.MustFrom(r), id); err != nil {
 		return err
 	}
 	if !httpx.IsHTMX(r) {
-		session.PutFlash(r.Context(), c.sessions, "Task deleted.")
+		c.flash.Put(r.Context(), "Task deleted.")
 		return httpx.Redirect(w, r, TasksURL())
 	}
 	return httpx.Render(w, r, http.StatusOK, Deleted())
@@ -228,34 +245,44 @@ func (c *Controller) delete(w http.ResponseWriter, r *http.Request) error {
 
 // indexView reads the list's query parameters and loads that page.
 func (c *Controller) indexView(r *http.Request) (IndexView, error) {
-	q := r.URL.Query()
-	p := ListParams{Status: Status(q.Get("status")), Query: q.Get("q"), Cursor: q.Get("cursor"), Everyone: q.Get("all") == "1"}
-	a := actor(r)
-	page, err := c.svc.List(r.Context(), a, p)
+	p, err := listParams(r.URL.Query())
 	if err != nil {
 		return IndexView{}, err
 	}
-	return IndexView{Params: p, Page: page, Today: c.svc.Today(), Viewer: a}, nil
+	page, err := c.list(r, p)
+	if err != nil {
+		return IndexView{}, err
+	}
+	return IndexView{Params: p, Page: page, Today: c.svc.Today(), Viewer: auth.MustFrom(r)}, nil
 }
 
-// actor returns who makes the request. Task routes are mounted behind
-// account.RequireUser, so a signed-in user is always there.
-func actor(r *http.Request) Actor {
-	u, ok := account.UserFrom(r.Context())
-	if !ok {
-		panic("tasks: handler mounted without account.RequireUser") // a wiring bug, caught by any test of the route
+// list loads one page of the list: the signed-in user's tasks, or
+// everyone's with ?all=true (admins only; the service refuses others).
+func (c *Controller) list(r *http.Request, p ListParams) (Page, error) {
+	if p.Everyone {
+		return c.svc.ListAll(r.Context(), auth.MustFrom(r), p)
 	}
-	return Actor{UserID: u.ID, Admin: u.IsAdmin()}
+	return c.svc.List(r.Context(), auth.MustFrom(r), p)
 }
 
-// idParam parses the {id} route parameter; a malformed one is ErrNotFound,
-// like an id that does not exist.
-func idParam(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, ErrNotFound
+// listParams reads the list's query parameters, spelled the same for the
+// pages and the API: status, q, cursor, limit and all=true (or all=1; any
+// strconv.ParseBool true). The ranges
+// and statuses are checked by the service (ListParams.Normalize); here
+// only a limit that is not a number is refused, and so is an explicit
+// limit=0, because 0 is how ListParams says "the default".
+func listParams(q url.Values) (ListParams, error) {
+	p := ListParams{Status: Status(q.Get("status")), Query: q.Get("q"), Cursor: q.Get("cursor"), Everyone: isTrue(q.Get("all"))}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n == 0 {
+			return ListParams{}, apperr.Validation("The request has invalid parameters.", map[string]string{
+				"limit": fmt.Sprintf("Limit must be a whole number between 1 and %d.", MaxLimit),
+			})
+		}
+		p.Limit = n
 	}
-	return id, nil
+	return p, nil
 }
 
 // formVersion is the version an edit form was opened at (its hidden
@@ -268,6 +295,12 @@ func formVersion(r *http.Request) int32 {
 
 // readOnly reports whether a sees t only because a is an admin: the page
 // then offers no edit or delete.
-func readOnly(a Actor, t Task) bool {
+func readOnly(a auth.Identity, t Task) bool {
 	return t.UserID != a.UserID
+}
+
+// isTrue reports whether a query flag is set: "true", "1", "t" and so on.
+func isTrue(s string) bool {
+	b, _ := strconv.ParseBool(s)
+	return b
 }

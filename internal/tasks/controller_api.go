@@ -1,14 +1,12 @@
 package tasks
 
 import (
-	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/auth"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
 )
 
@@ -21,21 +19,21 @@ func apiTaskURL(id int64) string { return "/api/v1/tasks/" + strconv.FormatInt(i
 // JSON (httpx.DecodeJSON), answers are JSON (httpx.JSON), and every error
 // is problem+json from httpx.Error.
 func (c *Controller) APIRoutes(r chi.Router) {
-	r.Get("/", httpx.Handle(c.apiList))
+	r.Get("/", httpx.Handle(c.apiIndex))
 	r.Post("/", httpx.Handle(c.apiCreate))
-	r.Get("/{id}", httpx.Handle(c.apiGet))
-	r.Patch("/{id}", httpx.Handle(c.apiPatch))
+	r.Get("/{id}", httpx.Handle(c.apiShow))
+	r.Patch("/{id}", httpx.Handle(c.apiUpdate))
 	r.Delete("/{id}", httpx.Handle(c.apiDelete))
 }
 
-// apiList handles GET /api/v1/tasks?status=&q=&limit=&cursor=: a page of
+// apiIndex handles GET /api/v1/tasks?status=&q=&limit=&cursor=: a page of
 // the user's tasks. Unusable parameters are 422 with errors per parameter.
-func (c *Controller) apiList(w http.ResponseWriter, r *http.Request) error {
-	params, err := apiListParams(r.URL.Query())
+func (c *Controller) apiIndex(w http.ResponseWriter, r *http.Request) error {
+	params, err := listParams(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	page, err := c.svc.List(r.Context(), actor(r), params)
+	page, err := c.list(r, params)
 	if err != nil {
 		return err
 	}
@@ -48,7 +46,7 @@ func (c *Controller) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	t, err := c.svc.Create(r.Context(), actor(r), in)
+	t, err := c.svc.Create(r.Context(), auth.MustFrom(r), in)
 	if err != nil {
 		return err
 	}
@@ -56,23 +54,23 @@ func (c *Controller) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	return httpx.JSON(w, r, http.StatusCreated, t)
 }
 
-// apiGet handles GET /api/v1/tasks/{id}. Another user's task is 404.
-func (c *Controller) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+// apiShow handles GET /api/v1/tasks/{id}. Another user's task is 404.
+func (c *Controller) apiShow(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.IDParam(r, "id")
 	if err != nil {
 		return err
 	}
-	t, err := c.svc.Get(r.Context(), actor(r), id)
+	t, err := c.svc.Get(r.Context(), auth.MustFrom(r), id)
 	if err != nil {
 		return err
 	}
 	return httpx.JSON(w, r, http.StatusOK, t)
 }
 
-// apiPatch handles PATCH /api/v1/tasks/{id} with a Patch body: 200 with the
+// apiUpdate handles PATCH /api/v1/tasks/{id} with a Patch body: 200 with the
 // changed task, 409 when its version is stale, 422 without a version.
-func (c *Controller) apiPatch(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+func (c *Controller) apiUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.IDParam(r, "id")
 	if err != nil {
 		return err
 	}
@@ -80,7 +78,7 @@ func (c *Controller) apiPatch(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	t, err := c.svc.Patch(r.Context(), actor(r), id, p)
+	t, err := c.svc.Patch(r.Context(), auth.MustFrom(r), id, p)
 	if err != nil {
 		return err
 	}
@@ -89,31 +87,13 @@ func (c *Controller) apiPatch(w http.ResponseWriter, r *http.Request) error {
 
 // apiDelete handles DELETE /api/v1/tasks/{id}: 204, or 404.
 func (c *Controller) apiDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+	id, err := httpx.IDParam(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := c.svc.Delete(r.Context(), actor(r), id); err != nil {
+	if err := c.svc.Delete(r.Context(), auth.MustFrom(r), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// apiListParams reads the list's query parameters. The ranges and the
-// statuses are checked by the service (ListParams.Normalize); here only a
-// limit that is not a number is refused, and so is an explicit limit=0,
-// because 0 is how ListParams says "the default".
-func apiListParams(q url.Values) (ListParams, error) {
-	p := ListParams{Status: Status(q.Get("status")), Query: q.Get("q"), Cursor: q.Get("cursor"), Everyone: q.Get("all") == "true"}
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n == 0 {
-			return ListParams{}, apperr.Validation("The request has invalid parameters.", map[string]string{
-				"limit": fmt.Sprintf("Limit must be a whole number between 1 and %d.", MaxLimit),
-			})
-		}
-		p.Limit = n
-	}
-	return p, nil
 }

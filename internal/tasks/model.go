@@ -98,11 +98,20 @@ type Input struct {
 	DueDate *Date  `form:"due_date" json:"due_date"`
 }
 
-// Validate normalizes the input (trims the title, defaults the status to
-// todo) and checks the rules; it returns field → message.
-func (in *Input) Validate() map[string]string {
-	problems := map[string]string{}
+// Normalized returns in as it is stored: the title trimmed, and the
+// status todo when none is given.
+func (in Input) Normalized() Input {
 	in.Title = strings.TrimSpace(in.Title)
+	if in.Status == "" {
+		in.Status = StatusTodo
+	}
+	return in
+}
+
+// Validate checks the rules of a normalized input (validate.Validator);
+// it returns field → message.
+func (in Input) Validate() map[string]string {
+	problems := map[string]string{}
 	switch n := utf8.RuneCountInString(in.Title); {
 	case n == 0:
 		problems["title"] = "Title is required."
@@ -111,9 +120,6 @@ func (in *Input) Validate() map[string]string {
 	}
 	if utf8.RuneCountInString(in.Notes) > MaxNotes {
 		problems["notes"] = fmt.Sprintf("Notes must be at most %d characters long.", MaxNotes)
-	}
-	if in.Status == "" {
-		in.Status = StatusTodo
 	}
 	if !in.Status.Valid() {
 		problems["status"] = "Status must be one of: todo, doing, done."

@@ -49,7 +49,7 @@ func TestInputValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := tt.in
+			in := tt.in.Normalized()
 			problems := in.Validate()
 			got := slices.Sorted(maps.Keys(problems))
 			if !slices.Equal(got, tt.wantFields) {
@@ -61,10 +61,10 @@ func TestInputValidate(t *testing.T) {
 				}
 			}
 			if in.Title != tt.wantTitle {
-				t.Errorf("after Validate, Title = %q, want %q", in.Title, tt.wantTitle)
+				t.Errorf("after Normalized, Title = %q, want %q", in.Title, tt.wantTitle)
 			}
 			if in.Status != tt.wantStatus {
-				t.Errorf("after Validate, Status = %q, want %q", in.Status, tt.wantStatus)
+				t.Errorf("after Normalized, Status = %q, want %q", in.Status, tt.wantStatus)
 			}
 		})
 	}

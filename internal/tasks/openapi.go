@@ -1,20 +1,16 @@
 package tasks
 
-import (
-	_ "embed"
-	"net/http"
-)
+import _ "embed"
 
-// openAPIDocument describes the JSON API (controller_api.go). Change it with
-// the routes: internal/app's TestOpenAPIRouteCoverage fails when a route is
-// missing from it, and every API test response is validated against it.
+// openAPIPart describes the JSON API (controller_api.go): its tag, paths
+// and components, which internal/app assembles with every feature's part
+// into the one document at GET /api/v1/openapi.json. Change it with the
+// routes: internal/app's TestOpenAPIRouteCoverage fails when a route is
+// missing from the document, and every API test response is validated
+// against it.
 //
 //go:embed openapi.json
-var openAPIDocument []byte
+var openAPIPart []byte
 
-// OpenAPI handles GET /api/v1/openapi.json: the OpenAPI 3.1 document of the
-// tasks API. It is public, like any API description.
-func OpenAPI(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(openAPIDocument)
-}
+// OpenAPI returns the tasks part of the OpenAPI document.
+func OpenAPI() []byte { return openAPIPart }

@@ -49,28 +49,38 @@ func dueArg(d *Date) any {
 	return time.Time(*d)
 }
 
-// listFilter is the WHERE clause after the owner condition, shared by the
-// two list queries; $1 is the owner.
+// listFilter is the filter, order and limit shared by the two list
+// queries ($1…$5); the owner condition, if any, follows it as $6.
 const listFilter = `
-  AND ($2 = '' OR status = $2)
-  AND ($3 = '' OR search @@ websearch_to_tsquery('simple', $3))
-  AND ($4::timestamptz IS NULL OR (created_at, id) < ($4, $5))
-ORDER BY created_at DESC, id DESC
-LIMIT $6`
+      ($1 = '' OR status = $1)
+  AND ($2 = '' OR search @@ websearch_to_tsquery('simple', $2))
+  AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))`
 
-// Two texts rather than "$1 = 0 OR user_id = $1", so the per-user query
-// keeps a plan that uses the (user_id, created_at, id) index.
+// Two texts, so the per-user query keeps a plan that uses the
+// (user_id, created_at, id) index.
 const (
-	listOwn      = `SELECT ` + taskColumns + ` FROM tasks WHERE user_id = $1` + listFilter
-	listEveryone = `SELECT ` + taskColumns + ` FROM tasks WHERE $1::bigint = 0` + listFilter
+	listOwn = `SELECT ` + taskColumns + ` FROM tasks WHERE` + listFilter + `
+  AND user_id = $6
+ORDER BY created_at DESC, id DESC LIMIT $5`
+	listAll = `SELECT ` + taskColumns + ` FROM tasks WHERE` + listFilter + `
+ORDER BY created_at DESC, id DESC LIMIT $5`
 )
 
-// List returns a page of userID's tasks (everyone's when userID is 0, for
-// admins), newest first, in one query: the
-// keyset cursor continues after the last row of the previous page, and one
-// row more than the limit tells whether there is a next page. p must be
-// normalized.
+// List returns a page of userID's tasks, newest first, in one query: the
+// keyset cursor continues after the last row of the previous page, and
+// one row more than the limit tells whether there is a next page. p must
+// be normalized. It returns ErrBadCursor for a cursor it did not make.
 func (r *Repository) List(ctx context.Context, userID int64, p ListParams) (Page, error) {
+	return r.list(ctx, listOwn, p, userID)
+}
+
+// ListAll is List over every user's tasks: for admins only, which the
+// service checks.
+func (r *Repository) ListAll(ctx context.Context, p ListParams) (Page, error) {
+	return r.list(ctx, listAll, p)
+}
+
+func (r *Repository) list(ctx context.Context, query string, p ListParams, owner ...any) (Page, error) {
 	c, err := decodeCursor(p.Cursor)
 	if err != nil {
 		return Page{}, ErrBadCursor
@@ -80,11 +90,8 @@ func (r *Repository) List(ctx context.Context, userID int64, p ListParams) (Page
 	if c != nil {
 		afterTime, afterID = &c.CreatedAt, c.ID
 	}
-	query := listOwn
-	if userID == 0 {
-		query = listEveryone
-	}
-	rows, err := r.db.Query(ctx, query, userID, string(p.Status), p.Query, afterTime, afterID, p.Limit+1)
+	args := append([]any{string(p.Status), p.Query, afterTime, afterID, p.Limit + 1}, owner...)
+	rows, err := r.db.Query(ctx, query, args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("tasks repository: list: %w", postgres.Translate(err))
 	}
@@ -103,12 +110,18 @@ func (r *Repository) List(ctx context.Context, userID int64, p ListParams) (Page
 	return page, nil
 }
 
-// Get returns the task id of userID (any owner when userID is 0, for
-// admins), or ErrNotFound.
+// Get returns userID's task id, or ErrNotFound.
 func (r *Repository) Get(ctx context.Context, userID, id int64) (Task, error) {
 	t, err := scanTask(r.db.QueryRow(ctx, `
-SELECT `+taskColumns+` FROM tasks WHERE id = $1 AND ($2 = 0 OR user_id = $2)`, id, userID))
+SELECT `+taskColumns+` FROM tasks WHERE id = $1 AND user_id = $2`, id, userID))
 	return t, notFound(err, "get")
+}
+
+// GetAny returns task id whoever owns it, or ErrNotFound: for admins'
+// read-only views only, which the service checks.
+func (r *Repository) GetAny(ctx context.Context, id int64) (Task, error) {
+	t, err := scanTask(r.db.QueryRow(ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = $1`, id))
+	return t, notFound(err, "get any")
 }
 
 // GetForUpdate is Get, locking the row until the transaction ends, for a

@@ -243,6 +243,21 @@ func TestRepositoryListPagination(t *testing.T) {
 				t.Errorf("List(alice, bob's cursor) returned bob's task %d", task.ID)
 			}
 		}
+		// Owner 0 is no one: everyone's tasks take the separately named ListAll.
+		if page, err := repo.List(ctx, 0, tasks.ListParams{Limit: 20}); err != nil || len(page.Items) != 0 {
+			t.Errorf("List(0) = %d tasks, %v; want none", len(page.Items), err)
+		}
+		all, err := repo.ListAll(ctx, tasks.ListParams{Limit: 100, Query: "shared"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		owners := map[int64]bool{}
+		for _, task := range all.Items {
+			owners[task.UserID] = true
+		}
+		if !owners[alice] || !owners[bob] {
+			t.Errorf("ListAll owners = %v, want alice (%d) and bob (%d) among them", owners, alice, bob)
+		}
 	})
 
 	t.Run("bad cursor", func(t *testing.T) {
@@ -377,14 +392,17 @@ func TestRepositoryGetUpdateDelete(t *testing.T) {
 		if _, err := repo.Get(ctx, bob, task.ID); !errors.Is(err, tasks.ErrNotFound) {
 			t.Errorf("Get(bob, alice's task) error = %v, want ErrNotFound", err)
 		}
-		if got, err := repo.Get(ctx, 0, task.ID); err != nil || got.ID != task.ID || got.UserID != alice {
-			t.Errorf("Get(0, alice's task) = %+v, %v; want alice's task", got, err)
+		if _, err := repo.Get(ctx, 0, task.ID); !errors.Is(err, tasks.ErrNotFound) {
+			t.Errorf("Get(0, alice's task) error = %v, want ErrNotFound: 0 is no one, not everyone", err)
+		}
+		if got, err := repo.GetAny(ctx, task.ID); err != nil || got.ID != task.ID || got.UserID != alice {
+			t.Errorf("GetAny(alice's task) = %+v, %v; want alice's task", got, err)
 		}
 		if _, err := repo.Get(ctx, alice, task.ID+1_000_000); !errors.Is(err, tasks.ErrNotFound) {
 			t.Errorf("Get(missing) error = %v, want ErrNotFound", err)
 		}
-		if _, err := repo.Get(ctx, 0, task.ID+1_000_000); !errors.Is(err, tasks.ErrNotFound) {
-			t.Errorf("Get(0, missing) error = %v, want ErrNotFound", err)
+		if _, err := repo.GetAny(ctx, task.ID+1_000_000); !errors.Is(err, tasks.ErrNotFound) {
+			t.Errorf("GetAny(missing) error = %v, want ErrNotFound", err)
 		}
 	})
 

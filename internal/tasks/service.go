@@ -10,19 +10,15 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/auth"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
+	"github.com/groundwork-dev/groundwork/internal/platform/tracing"
+	"github.com/groundwork-dev/groundwork/internal/platform/validate"
 )
-
-// Actor is who acts: a user, and whether they are an admin (admins may
-// read every task, and change only their own).
-type Actor struct {
-	UserID int64
-	Admin  bool
-}
 
 // Service is the rules of tasks. Every change and its event are written in
 // one transaction; pages and the API both call it, so no rule is written
-// twice.
+// twice. Each method is a span when the request is traced (tracing.Start).
 type Service struct {
 	pool *pgxpool.Pool
 	repo *Repository
@@ -37,31 +33,47 @@ func NewService(pool *pgxpool.Pool, now func() time.Time) *Service {
 // Today is the current date, for due-date badges.
 func (s *Service) Today() Date { return NewDate(s.now()) }
 
-// List returns a page of the actor's tasks, or of everyone's when
-// p.Everyone is set and the actor is an admin (ErrNotAdmin otherwise).
-// Invalid params are an Invalid error with field messages.
-func (s *Service) List(ctx context.Context, a Actor, p ListParams) (Page, error) {
+// List returns a page of who's own tasks. Invalid params are an Invalid
+// error with field messages.
+func (s *Service) List(ctx context.Context, who auth.Identity, p ListParams) (Page, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.List")
+	defer span.End()
 	if problems := p.Normalize(); len(problems) > 0 {
 		return Page{}, apperr.Validation("The request has invalid parameters.", problems)
 	}
-	owner := a.UserID
-	if p.Everyone {
-		if !a.Admin {
-			return Page{}, ErrNotAdmin
-		}
-		owner = 0
-	}
-	return s.repo.List(ctx, owner, p)
+	return s.repo.List(ctx, who.UserID, p)
 }
 
-// Get returns a task of the actor (any task for an admin), or ErrNotFound.
-func (s *Service) Get(ctx context.Context, a Actor, id int64) (Task, error) {
-	return s.repo.Get(ctx, ownerScope(a), id)
+// ListAll returns a page of every user's tasks, read-only, for an admin:
+// anyone else gets ErrNotAdmin. Invalid params are an Invalid error.
+func (s *Service) ListAll(ctx context.Context, who auth.Identity, p ListParams) (Page, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.ListAll")
+	defer span.End()
+	if !who.IsAdmin() {
+		return Page{}, ErrNotAdmin
+	}
+	if problems := p.Normalize(); len(problems) > 0 {
+		return Page{}, apperr.Validation("The request has invalid parameters.", problems)
+	}
+	return s.repo.ListAll(ctx, p)
+}
+
+// Get returns a task who may read: their own, or any task for an admin.
+// It returns ErrNotFound otherwise.
+func (s *Service) Get(ctx context.Context, who auth.Identity, id int64) (Task, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.Get")
+	defer span.End()
+	if who.IsAdmin() {
+		return s.repo.GetAny(ctx, id)
+	}
+	return s.repo.Get(ctx, who.UserID, id)
 }
 
 // WithEvents returns a task the actor may read (any task for an admin)
 // and its newest limit events, or ErrNotFound.
-func (s *Service) WithEvents(ctx context.Context, a Actor, id int64, limit int) (Task, []Event, error) {
+func (s *Service) WithEvents(ctx context.Context, a auth.Identity, id int64, limit int) (Task, []Event, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.WithEvents")
+	defer span.End()
 	t, err := s.Get(ctx, a, id)
 	if err != nil {
 		return Task{}, nil, err
@@ -75,9 +87,12 @@ func (s *Service) WithEvents(ctx context.Context, a Actor, id int64, limit int) 
 
 // Create adds a task for the actor and records a "created" event. It
 // returns an Invalid error when in breaks a rule.
-func (s *Service) Create(ctx context.Context, a Actor, in Input) (Task, error) {
-	if problems := in.Validate(); len(problems) > 0 {
-		return Task{}, apperr.Validation("Please correct the highlighted fields.", problems)
+func (s *Service) Create(ctx context.Context, a auth.Identity, in Input) (Task, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.Create")
+	defer span.End()
+	in = in.Normalized()
+	if err := validate.Struct(in); err != nil {
+		return Task{}, err
 	}
 	var t Task
 	err := s.inTx(ctx, func(repo *Repository) error {
@@ -95,9 +110,12 @@ func (s *Service) Create(ctx context.Context, a Actor, in Input) (Task, error) {
 
 // Update replaces a task's fields if version is still current. It returns
 // ErrNotFound, ErrConflict for a stale version, or an Invalid error.
-func (s *Service) Update(ctx context.Context, a Actor, id int64, version int32, in Input) (Task, error) {
-	if problems := in.Validate(); len(problems) > 0 {
-		return Task{}, apperr.Validation("Please correct the highlighted fields.", problems)
+func (s *Service) Update(ctx context.Context, a auth.Identity, id int64, version int32, in Input) (Task, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.Update")
+	defer span.End()
+	in = in.Normalized()
+	if err := validate.Struct(in); err != nil {
+		return Task{}, err
 	}
 	var t Task
 	err := s.inTx(ctx, func(repo *Repository) error {
@@ -121,8 +139,14 @@ func (s *Service) Update(ctx context.Context, a Actor, id int64, version int32, 
 	return t, nil
 }
 
-// Patch applies a partial update (see Update for the errors).
-func (s *Service) Patch(ctx context.Context, a Actor, id int64, p Patch) (Task, error) {
+// Patch applies a partial update (see Update for the errors; a missing
+// version is an Invalid error too).
+func (s *Service) Patch(ctx context.Context, a auth.Identity, id int64, p Patch) (Task, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.Patch")
+	defer span.End()
+	if err := validate.Struct(p); err != nil {
+		return Task{}, err
+	}
 	current, err := s.repo.Get(ctx, a.UserID, id)
 	if err != nil {
 		return Task{}, s.writeErr(ctx, a, id, err)
@@ -133,7 +157,9 @@ func (s *Service) Patch(ctx context.Context, a Actor, id int64, p Patch) (Task, 
 // SetStatus moves a task to status, whatever its version (a status click
 // is not an edit that could overwrite someone else's). It returns
 // ErrNotFound or an Invalid error for an unknown status.
-func (s *Service) SetStatus(ctx context.Context, a Actor, id int64, status Status) (Task, error) {
+func (s *Service) SetStatus(ctx context.Context, a auth.Identity, id int64, status Status) (Task, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.SetStatus")
+	defer span.End()
 	if !status.Valid() {
 		return Task{}, apperr.Validation("Please choose a valid status.", map[string]string{"status": "Status must be one of: todo, doing, done."})
 	}
@@ -162,7 +188,9 @@ func (s *Service) SetStatus(ctx context.Context, a Actor, id int64, status Statu
 }
 
 // Delete removes a task and records a "deleted" event. It returns ErrNotFound.
-func (s *Service) Delete(ctx context.Context, a Actor, id int64) error {
+func (s *Service) Delete(ctx context.Context, a auth.Identity, id int64) error {
+	ctx, span := tracing.Start(ctx, "tasks.Service.Delete")
+	defer span.End()
 	err := s.inTx(ctx, func(repo *Repository) error {
 		t, err := repo.Delete(ctx, a.UserID, id)
 		if err != nil {
@@ -178,11 +206,11 @@ func (s *Service) Delete(ctx context.Context, a Actor, id int64) error {
 
 // writeErr turns an admin's ErrNotFound on someone else's existing task
 // into ErrReadOnly: admins may see every task, so a 404 would be a lie.
-func (s *Service) writeErr(ctx context.Context, a Actor, id int64, err error) error {
-	if !a.Admin || !errors.Is(err, ErrNotFound) {
+func (s *Service) writeErr(ctx context.Context, a auth.Identity, id int64, err error) error {
+	if !a.IsAdmin() || !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	if _, getErr := s.repo.Get(ctx, 0, id); getErr == nil {
+	if _, getErr := s.repo.GetAny(ctx, id); getErr == nil {
 		return ErrReadOnly
 	}
 	return err
@@ -191,14 +219,6 @@ func (s *Service) writeErr(ctx context.Context, a Actor, id int64, err error) er
 // inTx runs fn with a repository on one transaction.
 func (s *Service) inTx(ctx context.Context, fn func(repo *Repository) error) error {
 	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error { return fn(NewRepository(tx)) })
-}
-
-// ownerScope is the user a read is limited to: 0 (everyone) for admins.
-func ownerScope(a Actor) int64 {
-	if a.Admin {
-		return 0
-	}
-	return a.UserID
 }
 
 // changeEvent describes an update: a pure status change is

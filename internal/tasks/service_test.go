@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/auth"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
 	"github.com/groundwork-dev/groundwork/internal/tasks"
@@ -44,7 +45,7 @@ func TestServiceCreate(t *testing.T) {
 	svc := newTestService(t, pool)
 	ctx := t.Context()
 	u := mustCreateUser(t, pool)
-	me := tasks.Actor{UserID: u}
+	me := auth.Identity{UserID: u}
 
 	t.Run("invalid input writes nothing", func(t *testing.T) {
 		tasksBefore, eventsBefore := counts(t, pool)
@@ -103,7 +104,7 @@ func TestServiceUpdate(t *testing.T) {
 
 	t.Run("updated event with the changed fields", func(t *testing.T) {
 		t.Parallel()
-		me := tasks.Actor{UserID: mustCreateUser(t, pool)}
+		me := auth.Identity{UserID: mustCreateUser(t, pool)}
 		task, err := svc.Create(ctx, me, tasks.Input{Title: "a", Notes: "n", DueDate: date(2025, 1, 1)})
 		if err != nil {
 			t.Fatal(err)
@@ -143,7 +144,7 @@ func TestServiceUpdate(t *testing.T) {
 
 	t.Run("a status-only change is status_changed", func(t *testing.T) {
 		t.Parallel()
-		me := tasks.Actor{UserID: mustCreateUser(t, pool)}
+		me := auth.Identity{UserID: mustCreateUser(t, pool)}
 		task, err := svc.Create(ctx, me, tasks.Input{Title: "a", DueDate: date(2025, 1, 1)})
 		if err != nil {
 			t.Fatal(err)
@@ -163,7 +164,7 @@ func TestServiceUpdate(t *testing.T) {
 
 	t.Run("invalid, stale, missing", func(t *testing.T) {
 		t.Parallel()
-		me := tasks.Actor{UserID: mustCreateUser(t, pool)}
+		me := auth.Identity{UserID: mustCreateUser(t, pool)}
 		task, err := svc.Create(ctx, me, tasks.Input{Title: "a"})
 		if err != nil {
 			t.Fatal(err)
@@ -195,7 +196,7 @@ func TestServiceSetStatus(t *testing.T) {
 	pool := pgtest.NewPool(t)
 	svc := newTestService(t, pool)
 	ctx := t.Context()
-	me := tasks.Actor{UserID: mustCreateUser(t, pool)}
+	me := auth.Identity{UserID: mustCreateUser(t, pool)}
 
 	task, err := svc.Create(ctx, me, tasks.Input{Title: "a", Notes: "n", DueDate: date(2025, 3, 3)})
 	if err != nil {
@@ -248,7 +249,7 @@ func TestServiceSetStatusDuringAnotherWrite(t *testing.T) {
 	pool := pgtest.NewPool(t)
 	svc := newTestService(t, pool)
 	ctx := t.Context()
-	me := tasks.Actor{UserID: mustCreateUser(t, pool)}
+	me := auth.Identity{UserID: mustCreateUser(t, pool)}
 	task, err := svc.Create(ctx, me, tasks.Input{Title: "a"})
 	if err != nil {
 		t.Fatal(err)
@@ -297,7 +298,7 @@ func TestServiceDelete(t *testing.T) {
 	pool := pgtest.NewPool(t)
 	svc := newTestService(t, pool)
 	ctx := t.Context()
-	me := tasks.Actor{UserID: mustCreateUser(t, pool)}
+	me := auth.Identity{UserID: mustCreateUser(t, pool)}
 
 	task, err := svc.Create(ctx, me, tasks.Input{Title: "Old news"})
 	if err != nil {
@@ -333,7 +334,7 @@ func TestServicePatch(t *testing.T) {
 	pool := pgtest.NewPool(t)
 	svc := newTestService(t, pool)
 	ctx := t.Context()
-	me := tasks.Actor{UserID: mustCreateUser(t, pool)}
+	me := auth.Identity{UserID: mustCreateUser(t, pool)}
 	task, err := svc.Create(ctx, me, tasks.Input{Title: "a", Notes: "n", Status: tasks.StatusDoing, DueDate: date(2025, 5, 5)})
 	if err != nil {
 		t.Fatal(err)
@@ -366,8 +367,10 @@ func TestServicePatch(t *testing.T) {
 		t.Errorf("Patch(clear due date) = %+v, %v; want no due date, version 4", got, err)
 	}
 
-	// Stale and missing versions conflict; nothing changes.
-	for _, v := range []int32{0, 1, 3, 5} {
+	// A missing version is a field error; stale ones conflict; nothing changes.
+	_, err = svc.Patch(ctx, me, task.ID, tasks.Patch{Title: ptr("stale")})
+	wantFields(t, err, "version")
+	for _, v := range []int32{1, 3, 5} {
 		if _, err := svc.Patch(ctx, me, task.ID, tasks.Patch{Title: ptr("stale"), Version: v}); !errors.Is(err, tasks.ErrConflict) {
 			t.Errorf("Patch(version %d of 4) error = %v, want ErrConflict", v, err)
 		}
@@ -395,11 +398,11 @@ func TestServiceAccess(t *testing.T) {
 	svc := newTestService(t, pool)
 	ctx := t.Context()
 
-	alice := tasks.Actor{UserID: mustCreateUser(t, pool)}
-	bob := tasks.Actor{UserID: mustCreateUser(t, pool)}
-	admin := tasks.Actor{UserID: mustCreateUser(t, pool), Admin: true}
+	alice := auth.Identity{UserID: mustCreateUser(t, pool)}
+	bob := auth.Identity{UserID: mustCreateUser(t, pool)}
+	admin := auth.Identity{UserID: mustCreateUser(t, pool), Role: auth.RoleAdmin}
 
-	newTask := func(a tasks.Actor, title string) tasks.Task {
+	newTask := func(a auth.Identity, title string) tasks.Task {
 		t.Helper()
 		task, err := svc.Create(ctx, a, tasks.Input{Title: title, Notes: "secret"})
 		if err != nil {
@@ -412,22 +415,22 @@ func TestServiceAccess(t *testing.T) {
 
 	type write struct {
 		name string
-		do   func(a tasks.Actor, id int64) error
+		do   func(a auth.Identity, id int64) error
 	}
 	writes := []write{
-		{"Update", func(a tasks.Actor, id int64) error {
+		{"Update", func(a auth.Identity, id int64) error {
 			_, err := svc.Update(ctx, a, id, 1, tasks.Input{Title: "taken over"})
 			return err
 		}},
-		{"Patch", func(a tasks.Actor, id int64) error {
+		{"Patch", func(a auth.Identity, id int64) error {
 			_, err := svc.Patch(ctx, a, id, tasks.Patch{Title: ptr("taken over"), Version: 1})
 			return err
 		}},
-		{"SetStatus", func(a tasks.Actor, id int64) error {
+		{"SetStatus", func(a auth.Identity, id int64) error {
 			_, err := svc.SetStatus(ctx, a, id, tasks.StatusDone)
 			return err
 		}},
-		{"Delete", func(a tasks.Actor, id int64) error { return svc.Delete(ctx, a, id) }},
+		{"Delete", func(a auth.Identity, id int64) error { return svc.Delete(ctx, a, id) }},
 	}
 
 	t.Run("another user's task is not found", func(t *testing.T) {
@@ -506,7 +509,7 @@ func TestServiceList(t *testing.T) {
 	pool := pgtest.NewPool(t)
 	svc := newTestService(t, pool)
 	ctx := t.Context()
-	me := tasks.Actor{UserID: mustCreateUser(t, pool)}
+	me := auth.Identity{UserID: mustCreateUser(t, pool)}
 	for _, title := range []string{"one", "two", "three"} {
 		if _, err := svc.Create(ctx, me, tasks.Input{Title: title}); err != nil {
 			t.Fatal(err)
@@ -527,17 +530,17 @@ func TestServiceList(t *testing.T) {
 	}
 
 	// Everyone's tasks: admins only.
-	admin := tasks.Actor{UserID: mustCreateUser(t, pool), Admin: true}
+	admin := auth.Identity{UserID: mustCreateUser(t, pool), Role: auth.RoleAdmin}
 	if _, err := svc.Create(ctx, admin, tasks.Input{Title: "admin's own"}); err != nil {
 		t.Fatal(err)
 	}
 	if own, err := svc.List(ctx, admin, tasks.ListParams{}); err != nil || len(own.Items) != 1 {
 		t.Errorf("admin's own list = %d items, %v; want 1", len(own.Items), err)
 	}
-	if everyone, err := svc.List(ctx, admin, tasks.ListParams{Everyone: true}); err != nil || len(everyone.Items) != 4 {
+	if everyone, err := svc.ListAll(ctx, admin, tasks.ListParams{}); err != nil || len(everyone.Items) != 4 {
 		t.Errorf("admin's list of everyone = %d items, %v; want 4", len(everyone.Items), err)
 	}
-	if _, err := svc.List(ctx, me, tasks.ListParams{Everyone: true}); !errors.Is(err, tasks.ErrNotAdmin) {
+	if _, err := svc.ListAll(ctx, me, tasks.ListParams{}); !errors.Is(err, tasks.ErrNotAdmin) {
 		t.Errorf("non-admin listing everyone = %v, want ErrNotAdmin", err)
 	}
 
@@ -572,7 +575,7 @@ func TestServiceRollbackWhenEventFails(t *testing.T) {
 	pool := pgtest.NewPool(t)
 	svc := newTestService(t, pool)
 	ctx := t.Context()
-	me := tasks.Actor{UserID: mustCreateUser(t, pool)}
+	me := auth.Identity{UserID: mustCreateUser(t, pool)}
 	task, err := svc.Create(ctx, me, tasks.Input{Title: "keep me", Notes: "n"})
 	if err != nil {
 		t.Fatal(err)
@@ -627,7 +630,7 @@ func TestServiceRollbackWhenEventFails(t *testing.T) {
 }
 
 // unavailableCalls are every service method, on task id with actor me.
-func unavailableCalls(ctx context.Context, svc *tasks.Service, me tasks.Actor, id int64) []struct {
+func unavailableCalls(ctx context.Context, svc *tasks.Service, me auth.Identity, id int64) []struct {
 	name string
 	do   func() error
 } {
@@ -662,13 +665,13 @@ func TestServiceDatabaseDown(t *testing.T) {
 	}
 	defer pool.Close()
 	svc := newTestService(t, pool)
-	for _, c := range unavailableCalls(t.Context(), svc, tasks.Actor{UserID: 1}, 1) {
+	for _, c := range unavailableCalls(t.Context(), svc, auth.Identity{UserID: 1}, 1) {
 		if err := c.do(); apperr.KindOf(err) != apperr.Unavailable {
 			t.Errorf("%s with the database down: error %v (kind %v), want unavailable", c.name, err, apperr.KindOf(err))
 		}
 	}
 	// Admins take another path (writeErr) on a not-found; not on this error.
-	if err := svc.Delete(t.Context(), tasks.Actor{UserID: 1, Admin: true}, 1); apperr.KindOf(err) != apperr.Unavailable {
+	if err := svc.Delete(t.Context(), auth.Identity{UserID: 1, Role: auth.RoleAdmin}, 1); apperr.KindOf(err) != apperr.Unavailable {
 		t.Errorf("Delete(admin) with the database down: error %v, want unavailable", err)
 	}
 }
@@ -685,7 +688,7 @@ func TestServicePoolClosed(t *testing.T) {
 	u := mustCreateUser(t, pool)
 	svc := newTestService(t, pool)
 	ctx := t.Context()
-	me := tasks.Actor{UserID: u}
+	me := auth.Identity{UserID: u}
 	task, err := svc.Create(ctx, me, tasks.Input{Title: "t"})
 	if err != nil {
 		t.Fatal(err)

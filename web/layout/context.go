@@ -2,13 +2,18 @@
 // (stylesheet, htmx and its hardened config, our own script, all nonced), the
 // top bar and navigation, the toast region, the footer, and the error page.
 //
-// Request-scoped data the layout needs (the current path for aria-current, the
-// dev live-reload URL, the signed-in user, the flash messages) travels in the
-// context, set once per request by middleware with WithRequest, WithUser and
-// WithFlashes, so page components don't have to pass it along.
+// Request-scoped data the layout needs travels in the context, so page
+// components don't have to pass it along: the current path and the dev
+// live-reload URL (WithRequest), the signed-in user (internal/platform/auth)
+// and the flash messages (internal/platform/flash).
 package layout
 
-import "context"
+import (
+	"context"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/auth"
+	"github.com/groundwork-dev/groundwork/internal/platform/flash"
+)
 
 // ctxKey is unexported so no other package can read or overwrite the values.
 type ctxKey struct{}
@@ -40,48 +45,40 @@ func DevReloadURL(ctx context.Context) string {
 }
 
 // User is what the layout shows of the signed-in user: the email in the top
-// bar and, for admins, the link to the user list. The account feature's
-// middleware sets it with WithUser; without it the visitor is anonymous.
+// bar and, for admins, the link to the user list.
 type User struct {
 	Email   string
 	IsAdmin bool
 }
 
-// userKey and flashKey keep the signed-in user and the flashes apart from the
-// request data, so each middleware can set its own value independently.
-type (
-	userKey  struct{}
-	flashKey struct{}
-)
-
-// WithUser returns a context in which u is the signed-in user.
-func WithUser(ctx context.Context, u User) context.Context {
-	return context.WithValue(ctx, userKey{}, u)
-}
-
-// CurrentUser returns the signed-in user stored by WithUser, and false for an
+// CurrentUser returns the signed-in user (auth.From), and false for an
 // anonymous visitor.
 func CurrentUser(ctx context.Context) (User, bool) {
-	u, ok := ctx.Value(userKey{}).(User)
-	return u, ok
+	id, ok := auth.From(ctx)
+	if !ok {
+		return User{}, false
+	}
+	return User{Email: id.Email, IsAdmin: id.IsAdmin()}, true
 }
 
-// Flash is a one-time message for the next page, e.g. "Password changed."
-// after a redirect. Variant is one of ui's: ui.VariantSuccess, ui.VariantError
-// or ui.VariantInfo (the default for an empty or unknown variant).
+// Flash is a one-time message shown as a toast. Variant is one of ui's:
+// ui.VariantSuccess, ui.VariantError or ui.VariantInfo (the default for
+// an empty or unknown variant).
 type Flash struct {
 	Variant string
 	Message string
 }
 
-// WithFlashes returns a context carrying the flashes to show on this page.
-// The layout renders them as toasts in the #toasts region.
-func WithFlashes(ctx context.Context, f []Flash) context.Context {
-	return context.WithValue(ctx, flashKey{}, f)
-}
-
-// Flashes returns the flashes stored by WithFlashes, or nil.
+// Flashes returns the messages flash.Messages moved out of the session
+// for this page, as success toasts.
 func Flashes(ctx context.Context) []Flash {
-	f, _ := ctx.Value(flashKey{}).([]Flash)
-	return f
+	msgs := flash.From(ctx)
+	if len(msgs) == 0 {
+		return nil
+	}
+	out := make([]Flash, len(msgs))
+	for i, m := range msgs {
+		out[i] = Flash{Variant: "success", Message: m}
+	}
+	return out
 }

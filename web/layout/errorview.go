@@ -3,6 +3,11 @@ package layout
 import (
 	"net/http"
 	"strconv"
+
+	"github.com/a-h/templ"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/web/ui"
 )
 
 // ErrorView is what ErrorPage shows. Title and Message must be safe for users
@@ -32,4 +37,22 @@ func (e ErrorView) statusLabel() string {
 		return "Error"
 	}
 	return strconv.Itoa(e.Status)
+}
+
+// ErrorViews are the error page and the error toast, for the responder
+// (httpx.UseErrorViews): internal/app hands them over when it builds the
+// router, so the platform layer carries no markup of its own.
+func ErrorViews() httpx.ErrorViews {
+	return httpx.ErrorViews{
+		Page: func(v httpx.ErrorView) templ.Component {
+			return ErrorPage(ErrorView{Status: v.Status, Title: v.Title, Message: v.Message, RequestID: v.RequestID})
+		},
+		Toast: func(v httpx.ErrorView) templ.Component {
+			detail := ""
+			if v.Status >= 500 && v.RequestID != "" {
+				detail = "Request ID: " + v.RequestID // a 5xx is worth quoting to support
+			}
+			return ui.Toast(ui.ToastData{Variant: ui.VariantError, Message: v.Message, Detail: detail})
+		},
+	}
 }

@@ -11,6 +11,9 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/auth"
+	"github.com/groundwork-dev/groundwork/internal/platform/flash"
 )
 
 const (
@@ -320,6 +323,15 @@ func renderCtx(t *testing.T, c templ.Component, path string, with func(context.C
 	return doc
 }
 
+// withUser signs u in, as the account feature's middleware would.
+func withUser(ctx context.Context, u User) context.Context {
+	role := auth.RoleUser
+	if u.IsAdmin {
+		role = auth.RoleAdmin
+	}
+	return auth.WithIdentity(ctx, auth.Identity{UserID: 1, Email: u.Email, Role: role})
+}
+
 func TestUserAndFlashesContext(t *testing.T) {
 	ctx := context.Background()
 	if _, ok := CurrentUser(ctx); ok {
@@ -329,8 +341,8 @@ func TestUserAndFlashesContext(t *testing.T) {
 		t.Errorf("Flashes on an empty context = %v", f)
 	}
 	want := User{Email: "a@example.com", IsAdmin: true}
-	ctx = WithUser(ctx, want)
-	ctx = WithFlashes(ctx, []Flash{{Variant: "success", Message: "Saved."}})
+	ctx = auth.WithIdentity(ctx, auth.Identity{UserID: 1, Email: "a@example.com", Role: auth.RoleAdmin})
+	ctx = flash.With(ctx, "Saved.")
 	ctx = WithRequest(ctx, "/x", "") // request data doesn't overwrite the others
 	if got, ok := CurrentUser(ctx); !ok || got != want {
 		t.Errorf("CurrentUser = %+v, %v", got, ok)
@@ -382,7 +394,7 @@ func TestTopBarSignedIn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc := renderCtx(t, Base(""), tt.path, func(ctx context.Context) context.Context { return WithUser(ctx, tt.user) })
+			doc := renderCtx(t, Base(""), tt.path, func(ctx context.Context) context.Context { return withUser(ctx, tt.user) })
 			assertCSPSafe(t, doc)
 			nav := doc.Find(`nav[aria-label="Main"]`)
 			if a := nav.Find(`a[href="/account"]`); a.Length() != 1 || strings.TrimSpace(a.Text()) != "Account" {
@@ -421,16 +433,17 @@ func TestTopBarSignedIn(t *testing.T) {
 func TestFlashesAsToasts(t *testing.T) {
 	flashes := []Flash{
 		{Variant: "success", Message: "Password changed."},
-		{Variant: "error", Message: "That did not work."},
-		{Variant: "", Message: "Heads up."},
+		{Variant: "success", Message: "Task added."},
 	}
-	doc := renderCtx(t, Base(""), "/", func(ctx context.Context) context.Context { return WithFlashes(ctx, flashes) })
+	doc := renderCtx(t, Base(""), "/", func(ctx context.Context) context.Context {
+		return flash.With(ctx, "Password changed.", "Task added.")
+	})
 	toasts := doc.Find(`#toasts [data-testid="toast"]`)
 	if toasts.Length() != len(flashes) {
 		t.Fatalf("got %d toasts, want %d", toasts.Length(), len(flashes))
 	}
-	wantClass := []string{"toast--success", "toast--error", "toast--info"}
-	wantRole := []string{"status", "alert", "status"}
+	wantClass := []string{"toast--success", "toast--success"}
+	wantRole := []string{"status", "status"}
 	toasts.Each(func(i int, s *goquery.Selection) {
 		if !s.HasClass(wantClass[i]) {
 			t.Errorf("toast %d class = %q, want %s", i, s.AttrOr("class", ""), wantClass[i])
@@ -455,8 +468,8 @@ func TestFlashesAsToasts(t *testing.T) {
 func TestUserAndFlashXSSIsEscaped(t *testing.T) {
 	for _, payload := range []string{xssScript, xssAttr} {
 		doc := renderCtx(t, Base(""), "/", func(ctx context.Context) context.Context {
-			ctx = WithUser(ctx, User{Email: payload})
-			return WithFlashes(ctx, []Flash{{Variant: payload, Message: payload}})
+			ctx = withUser(ctx, User{Email: payload})
+			return flash.With(ctx, payload)
 		})
 		assertCSPSafe(t, doc)
 		if n := doc.Find("script").Length(); n != 3 {

@@ -126,17 +126,6 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-// pageInfo is "Page 2 of 5", or "Page 2" when the total is unknown.
-func pageInfo(page, total int) string {
-	if page < 1 {
-		page = 1
-	}
-	if total > 0 {
-		return "Page " + strconv.Itoa(page) + " of " + strconv.Itoa(total)
-	}
-	return "Page " + strconv.Itoa(page)
-}
-
 // problemCount is "1 problem" / "3 problems".
 func problemCount(n int) string {
 	if n == 1 {

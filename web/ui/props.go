@@ -84,35 +84,12 @@ type SelectProps struct {
 	Options []SelectOption
 }
 
-// CheckboxProps configures CheckboxField.
-type CheckboxProps struct {
-	ID       string // defaults to Name
-	Name     string
-	Label    string
-	Value    string // submitted value; defaults to "on" like the browser
-	Checked  bool
-	Hint     string
-	Error    string
-	Required bool
-	Disabled bool
-	Attrs    templ.Attributes
-}
-
 // ToastData is one notification in the #toasts region. Error toasts are
 // announced assertively (role="alert"), the others politely (role="status").
 type ToastData struct {
 	Variant string // VariantInfo (default), VariantSuccess, VariantWarning or VariantError
 	Message string // the one-line message
 	Detail  string // optional second line
-}
-
-// PaginationProps configures Pagination: previous/next links with the page position.
-type PaginationProps struct {
-	Page       int    // current page, 1-based
-	TotalPages int    // 0 if unknown: then only "Page N" is shown
-	PrevURL    string // "" on the first page (the link is shown disabled)
-	NextURL    string // "" on the last page
-	Label      string // accessible name of the <nav>; defaults to "Pagination"
 }
 
 // LoadMoreProps configures LoadMore: a link that fetches the next page with

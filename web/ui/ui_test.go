@@ -83,16 +83,13 @@ func allComponents(s string) map[string]templ.Component {
 		"Field":         Field(FieldProps{Name: s, Label: s, Value: s, Placeholder: s, Hint: s, Error: s, Autocomplete: s, Type: s}),
 		"TextareaField": TextareaField(FieldProps{Name: s, Label: s, Value: s, Placeholder: s, Hint: s, Error: s}),
 		"SelectField":   SelectField(SelectProps{FieldProps: FieldProps{Name: s, Label: s, Value: s, Placeholder: s, Hint: s, Error: s}, Options: opts}),
-		"CheckboxField": CheckboxField(CheckboxProps{Name: s, Label: s, Value: s, Hint: s, Error: s}),
 		"FormErrors":    FormErrors(map[string]string{s: s, "_form": s}),
 		"Alert":         Alert(s, s, s),
 		"Toast":         Toast(ToastData{Variant: s, Message: s, Detail: s}),
 		"Card":          Card(s),
 		"Badge":         Badge(s, s),
 		"EmptyState":    EmptyState(s, s),
-		"Pagination":    Pagination(PaginationProps{Page: 2, TotalPages: 3, PrevURL: s, NextURL: s, Label: s}),
 		"LoadMore":      LoadMore(LoadMoreProps{URL: s, Target: s, Swap: s, Label: s, ID: s}),
-		"Spinner":       Spinner(),
 	}
 }
 
@@ -138,13 +135,13 @@ func attrContains(doc *goquery.Document, s string) bool {
 }
 
 func TestURLsAreSanitized(t *testing.T) {
-	doc := render(t, Pagination(PaginationProps{Page: 2, PrevURL: xssURL, NextURL: "JavaScript:alert(1)"}))
-	for _, sel := range []string{`[data-testid="pagination-prev"]`, `[data-testid="pagination-next"]`} {
-		if got := doc.Find(sel).AttrOr("href", ""); got != failedURL {
-			t.Errorf("%s href = %q, want %q", sel, got, failedURL)
+	for _, url := range []string{xssURL, "JavaScript:alert(1)"} {
+		doc := render(t, LinkButton(LinkButtonProps{Href: url}))
+		if got := doc.Find("a").AttrOr("href", ""); got != failedURL {
+			t.Errorf("LinkButton(%q) href = %q, want %q", url, got, failedURL)
 		}
 	}
-	doc = render(t, LoadMore(LoadMoreProps{URL: xssURL}))
+	doc := render(t, LoadMore(LoadMoreProps{URL: xssURL}))
 	lm := doc.Find(`[data-testid="load-more"]`)
 	if got := lm.AttrOr("href", ""); got != failedURL {
 		t.Errorf("LoadMore href = %q", got)
@@ -277,7 +274,7 @@ func TestFieldWithoutError(t *testing.T) {
 	}
 }
 
-func TestTextareaSelectCheckbox(t *testing.T) {
+func TestTextareaSelect(t *testing.T) {
 	doc := render(t, TextareaField(FieldProps{Name: "notes", Label: "Notes", Value: "line 1\nline 2", Error: "Too long.", Rows: 6}))
 	ta := doc.Find("textarea")
 	if ta.Text() != "line 1\nline 2" || ta.AttrOr("rows", "") != "6" || ta.AttrOr("aria-invalid", "") != "true" || ta.AttrOr("aria-describedby", "") != "notes-error" {
@@ -300,18 +297,6 @@ func TestTextareaSelectCheckbox(t *testing.T) {
 	}
 	if doc.Find(`label[for="status"]`).Length() != 1 {
 		t.Error("select label missing")
-	}
-
-	doc = render(t, CheckboxField(CheckboxProps{Name: "urgent", Label: "Urgent", Checked: true, Error: "Must be checked."}))
-	cb := doc.Find(`input[type="checkbox"]`)
-	if _, ok := cb.Attr("checked"); !ok {
-		t.Error("not checked")
-	}
-	if cb.AttrOr("value", "") != "on" || cb.AttrOr("aria-invalid", "") != "true" || cb.AttrOr("aria-describedby", "") != "urgent-error" {
-		t.Errorf("checkbox attrs: value=%q invalid=%q", cb.AttrOr("value", ""), cb.AttrOr("aria-invalid", ""))
-	}
-	if strings.TrimSpace(doc.Find(`label[for="urgent"]`).Text()) != "Urgent" {
-		t.Error("checkbox label missing")
 	}
 }
 
@@ -396,31 +381,6 @@ func TestAlertBadgeCardEmptyState(t *testing.T) {
 	}
 }
 
-func TestPagination(t *testing.T) {
-	doc := render(t, Pagination(PaginationProps{Page: 2, TotalPages: 5, PrevURL: "/tasks?page=1", NextURL: "/tasks?page=3"}))
-	nav := doc.Find(`nav[data-testid="pagination"]`)
-	if nav.AttrOr("aria-label", "") != "Pagination" {
-		t.Errorf("aria-label = %q", nav.AttrOr("aria-label", ""))
-	}
-	if got := nav.Find(`[data-testid="pagination-prev"]`).AttrOr("href", ""); got != "/tasks?page=1" {
-		t.Errorf("prev = %q", got)
-	}
-	if got := nav.Find(`[data-testid="pagination-next"]`).AttrOr("href", ""); got != "/tasks?page=3" {
-		t.Errorf("next = %q", got)
-	}
-	if got := nav.Find(`[data-testid="pagination-info"]`).Text(); got != "Page 2 of 5" {
-		t.Errorf("info = %q", got)
-	}
-
-	doc = render(t, Pagination(PaginationProps{Page: 1}))
-	if doc.Find("a").Length() != 0 || doc.Find(`[aria-disabled="true"]`).Length() != 2 {
-		t.Error("first and only page: want two disabled controls and no links")
-	}
-	if got := doc.Find(`[data-testid="pagination-info"]`).Text(); got != "Page 1" {
-		t.Errorf("info = %q", got)
-	}
-}
-
 func TestLoadMore(t *testing.T) {
 	doc := render(t, LoadMore(LoadMoreProps{URL: "/tasks?cursor=abc"}))
 	a := doc.Find(`a[data-testid="load-more"]`)
@@ -439,13 +399,5 @@ func TestLoadMore(t *testing.T) {
 	doc = render(t, LoadMore(LoadMoreProps{URL: "/x", Target: "#rows", Swap: "outerHTML"}))
 	if got := doc.Find("a").AttrOr("hx-swap", ""); got != "outerHTML" {
 		t.Errorf("explicit hx-swap = %q", got)
-	}
-}
-
-func TestSpinner(t *testing.T) {
-	doc := render(t, Spinner())
-	s := doc.Find(`[data-testid="spinner"]`)
-	if s.AttrOr("role", "") != "status" || s.Find(".spinner[aria-hidden=true]").Length() != 1 || !strings.Contains(s.Text(), "Loading") {
-		t.Error("spinner markup wrong")
 	}
 }

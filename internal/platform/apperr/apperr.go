@@ -99,6 +99,10 @@ type Error struct {
 	// RetryAfter, when positive, is sent as the Retry-After header
 	// (TooManyRequests, Unavailable).
 	RetryAfter time.Duration
+	// Bug marks a client error that earlier code should have caught, such
+	// as input the database refused after validation let it through. The
+	// client still gets the kind's 4xx; the responder logs it as an error.
+	Bug bool
 	// Err is the internal cause. It is logged, never shown.
 	Err error
 }
@@ -162,12 +166,20 @@ func FieldsOf(err error) map[string]string {
 }
 
 // InvalidFields returns the field errors of err when it is an Invalid
-// error (a form to re-render with 422), and false for any other error.
+// error (a form to re-render with 422), and false for any other error,
+// including an Invalid one marked Bug: that goes to the responder, which
+// shows its message and logs it.
 func InvalidFields(err error) (map[string]string, bool) {
-	if err == nil || KindOf(err) != Invalid {
+	if err == nil || KindOf(err) != Invalid || IsBug(err) {
 		return nil, false
 	}
 	return FieldsOf(err), true
+}
+
+// IsBug reports whether the first *Error in err's chain is marked Bug.
+func IsBug(err error) bool {
+	e, ok := errors.AsType[*Error](err)
+	return ok && e.Bug
 }
 
 // RetryAfterOf returns the Retry-After hint of the first *Error in err's chain.

@@ -18,13 +18,14 @@ import (
 // MaxBodyBytes is the default limit for JSON and form bodies (1 MiB).
 const MaxBodyBytes = 1 << 20
 
-// DecodeJSON decodes the JSON request body into dst and validates it.
+// DecodeJSON decodes the JSON request body into dst. It only decodes:
+// the rules are the service's (package validate).
 //
 // It returns an *apperr.Error of kind UnsupportedMedia (415) when the
 // Content-Type is not JSON, TooLarge (413) over MaxBodyBytes, Malformed
 // (400) for invalid JSON, wrong types, unknown fields, a field given twice,
 // an empty body or trailing data, and Invalid (422, with field errors) when
-// validation fails.
+// a string holds text PostgreSQL cannot store (see text.go).
 func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if !isJSONContentType(r.Header.Get("Content-Type")) {
 		return apperr.New(apperr.UnsupportedMedia, "The request body must be JSON (Content-Type: application/json).")
@@ -48,7 +49,10 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 		// {"title":"a","title":"b"} would otherwise mean whatever the last one says.
 		return apperr.New(apperr.Malformed, fmt.Sprintf("The request body has the field %q twice.", key))
 	}
-	return Validate(dst)
+	if problems := structTextProblems(dst); len(problems) > 0 {
+		return apperr.Validation("Please correct the highlighted fields.", problems)
+	}
+	return nil
 }
 
 // duplicateKey reports the first key that appears twice in one object of
@@ -170,13 +174,17 @@ func jsonTypeName(goKind string) string {
 }
 
 // DecodeForm parses a URL-encoded or multipart form body (at most
-// MaxBodyBytes) into dst, whose fields are tagged `form:"name"`, and
-// validates it. Fields that are not in dst are ignored, so a form can never
-// set what the struct does not declare.
+// MaxBodyBytes) into dst, whose fields are tagged `form:"name"`. Fields
+// that are not in dst are ignored, so a form can never set what the
+// struct does not declare. It only decodes: the rules are the service's
+// (package validate).
 //
 // It returns TooLarge (413) over the limit, UnsupportedMedia (415) for other
 // content types, Malformed (400) for an unparsable body, and Invalid (422,
-// with field errors) for values of the wrong type or failed validation.
+// with field errors) for any posted value with text PostgreSQL cannot
+// store (see text.go) and for values that do not parse as their field's
+// type (a date that is not a date), so the form can be shown again with
+// the input.
 func DecodeForm(w http.ResponseWriter, r *http.Request, dst any) error {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -195,6 +203,15 @@ func DecodeForm(w http.ResponseWriter, r *http.Request, dst any) error {
 		}
 		return apperr.Wrap(err, apperr.Malformed, "The form could not be read.")
 	}
-	fields := bindForm(r.PostForm, dst)
-	return validateWith(dst, fields)
+	fields := formTextProblems(r.PostForm) // first: its message is the one that matters
+	fileNameProblems(r, fields)
+	for name, msg := range bindForm(r.PostForm, dst) {
+		if _, seen := fields[name]; !seen {
+			fields[name] = msg
+		}
+	}
+	if len(fields) > 0 {
+		return apperr.Validation("Please correct the highlighted fields.", fields)
+	}
+	return nil
 }

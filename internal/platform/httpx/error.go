@@ -14,8 +14,6 @@ import (
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
-	"github.com/groundwork-dev/groundwork/web/layout"
-	"github.com/groundwork-dev/groundwork/web/ui"
 )
 
 // Problem is an RFC 9457 problem document, the body of every API error.
@@ -41,7 +39,8 @@ const ToastTarget = "#toasts"
 //     (HX-Retarget, HX-Reswap), so it never lands inside a small target;
 //   - otherwise a full HTML error page.
 //
-// 5xx errors are logged once, with their cause; the response only ever holds
+// 5xx errors, and 4xx errors marked apperr Bug, are logged once at error
+// level, with their cause; the response only ever holds
 // the safe message and the request ID. If the request's context is already
 // cancelled (the client left), nothing is written.
 func Error(w http.ResponseWriter, r *http.Request, err error) {
@@ -54,9 +53,14 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 
 	kind := apperr.KindOf(err)
 	status := kind.Status()
-	if status >= 500 {
+	switch {
+	case status >= 500:
 		log.ErrorContext(ctx, "request failed", "status", status, "kind", kind.String(), "err", err)
-	} else {
+	case apperr.IsBug(err):
+		// The client's fault, but it should have been refused earlier (a
+		// boundary rule is missing): someone has to look at it.
+		log.ErrorContext(ctx, "bug: input refused late", "status", status, "kind", kind.String(), "err", err)
+	default:
 		log.DebugContext(ctx, "request rejected", "status", status, "kind", kind.String(), "err", err)
 	}
 
@@ -66,24 +70,22 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 		h.Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
 	}
 
+	view := ErrorView{
+		Status:    status,
+		Title:     http.StatusText(status),
+		Message:   apperr.SafeMessage(err),
+		RequestID: RequestID(ctx),
+	}
+	views := errorViewsFrom(ctx)
 	switch {
 	case WantsJSON(r):
 		writeProblem(w, r, status, err)
 	case IsHTMX(r):
 		h.Set("HX-Retarget", ToastTarget)
 		h.Set("HX-Reswap", "beforeend")
-		renderOrFallback(w, r, status, ui.Toast(ui.ToastData{
-			Variant: "error",
-			Message: apperr.SafeMessage(err),
-			Detail:  requestIDDetail(r, status),
-		}), log)
+		renderOrFallback(w, r, view, views.Toast, log)
 	default:
-		renderOrFallback(w, r, status, layout.ErrorPage(layout.ErrorView{
-			Status:    status,
-			Title:     http.StatusText(status),
-			Message:   apperr.SafeMessage(err),
-			RequestID: RequestID(ctx),
-		}), log)
+		renderOrFallback(w, r, view, views.Page, log)
 	}
 }
 
@@ -124,26 +126,23 @@ func writeProblem(w http.ResponseWriter, r *http.Request, status int, err error)
 	_ = write(w, r, status, append(body, '\n'))
 }
 
-// renderOrFallback renders c; if the error view itself fails, it falls back
-// to plain text so the client still gets the right status.
-func renderOrFallback(w http.ResponseWriter, r *http.Request, status int, c templ.Component, log *slog.Logger) {
+// renderOrFallback renders the error with draw; without one (no
+// UseErrorViews), or if the view itself fails, it falls back to plain
+// text so the client still gets the right status.
+func renderOrFallback(w http.ResponseWriter, r *http.Request, view ErrorView, draw func(ErrorView) templ.Component, log *slog.Logger) {
 	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	if draw == nil {
+		buf.WriteString(view.Title + ": " + view.Message + "\n")
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_ = write(w, r, view.Status, buf.Bytes())
+		return
+	}
+	if err := draw(view).Render(r.Context(), &buf); err != nil {
 		log.ErrorContext(r.Context(), "error view failed", "err", err)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_ = write(w, r, status, []byte(http.StatusText(status)+"\n"))
+		_ = write(w, r, view.Status, []byte(http.StatusText(view.Status)+"\n"))
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = write(w, r, status, buf.Bytes())
-}
-
-func requestIDDetail(r *http.Request, status int) string {
-	if status < 500 {
-		return ""
-	}
-	if id := RequestID(r.Context()); id != "" {
-		return "Request ID: " + id
-	}
-	return ""
+	_ = write(w, r, view.Status, buf.Bytes())
 }

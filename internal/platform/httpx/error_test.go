@@ -53,7 +53,7 @@ func serveError(t *testing.T, rd rendering, err error) (*http.Response, string, 
 	ctx := httpx.WithRequestID(req.Context(), testRequestID)
 	ctx = logging.WithLogger(ctx, log)
 	rec := httptest.NewRecorder()
-	httpx.Error(rec, req.WithContext(ctx), err)
+	httpx.Error(rec, withTestViews(req.WithContext(ctx)), err)
 	resp := rec.Result()
 	body, readErr := io.ReadAll(resp.Body)
 	if readErr != nil {

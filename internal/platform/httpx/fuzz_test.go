@@ -2,13 +2,16 @@ package httpx_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/internal/platform/httpx/httpxtest"
 )
 
 // fuzzInput has a field of every shape a JSON input commonly has, so the
@@ -64,11 +67,15 @@ func FuzzDecodeJSON(f *testing.F) {
 	for _, s := range seeds {
 		f.Add([]byte(s))
 	}
+	seedJSONFromCorpus(f)
 
 	h := httpx.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		var in fuzzInput
 		if err := httpx.DecodeJSON(w, r, &in); err != nil {
 			return err
+		}
+		if !storable(append([]string{in.Title, in.Email, in.Nested.Name}, in.Tags...)) || !storableMap(in.Meta) {
+			return errors.New("accepted text PostgreSQL cannot store") // 500: fails the target
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
@@ -108,4 +115,40 @@ func FuzzDecodeJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// storable reports whether every string can be stored as PostgreSQL text.
+func storable(ss []string) bool {
+	for _, s := range ss {
+		if strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s) {
+			return false
+		}
+	}
+	return true
+}
+
+func storableMap(m map[string]string) bool {
+	for k, v := range m {
+		if !storable([]string{k, v}) {
+			return false
+		}
+	}
+	return true
+}
+
+// seedJSONFromCorpus adds the sweep's corpus (httpxtest): whole bodies, and
+// each value in a field.
+func seedJSONFromCorpus(f *testing.F) {
+	for _, s := range httpxtest.JSONBodies() {
+		f.Add([]byte(s))
+	}
+	for _, v := range httpxtest.Values() {
+		if len(v.Text) <= 4096 { // long values are the sweep's; the fuzzer mutates short ones faster
+			b, _ := json.Marshal(map[string]any{"title": v.Text, "tags": []string{v.Text}, "meta": map[string]string{v.Text: v.Text}})
+			f.Add(b)
+		}
+	}
+	for _, raw := range httpxtest.JSONValues() {
+		f.Add([]byte(`{"title":"a","count":` + raw + `,"nested":` + raw + `}`))
+	}
 }

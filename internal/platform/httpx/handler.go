@@ -13,8 +13,14 @@ import (
 // choose the response, render. Any error goes to Error.
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// ServeHTTP calls f and sends a returned error to Error.
+// ServeHTTP calls f and sends a returned error to Error. A query
+// parameter or path value that cannot be stored as text (a NUL character,
+// invalid UTF-8: see text.go) is refused with 400 before f runs.
 func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := requestTextError(r); err != nil {
+		Error(w, r, err)
+		return
+	}
 	if err := f(w, r); err != nil {
 		Error(w, r, err)
 	}

@@ -8,7 +8,19 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/internal/platform/httpx/httpxtest"
 )
+
+// withTestViews returns r with httpxtest.ErrorViews installed, as
+// UseErrorViews does.
+func withTestViews(r *http.Request) *http.Request {
+	var out *http.Request
+	httpx.UseErrorViews(httpxtest.ErrorViews)(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { out = r })).
+		ServeHTTP(httptest.NewRecorder(), r)
+	return out
+}
 
 // mustDoc parses an HTML body.
 func mustDoc(t *testing.T, body string) *goquery.Document {

@@ -100,7 +100,7 @@ func TestRenderErrorThroughHandlerBecomes500Page(t *testing.T) {
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodGet, "/x", nil)
 	req.Header.Set("Accept", browserAccept)
-	h.ServeHTTP(rec, req)
+	h.ServeHTTP(rec, withTestViews(req))
 
 	if rec.Code != http.StatusInternalServerError {
 		t.Errorf("status = %d, want %d", rec.Code, http.StatusInternalServerError)

@@ -22,6 +22,13 @@ const (
 
 // SMTPSender sends mail through an SMTP server. It is safe for concurrent
 // use; each Send opens its own connection.
+//
+// Why net/smtp and not github.com/wneessen/go-mail: what is needed here is
+// one message per connection, STARTTLS or implicit TLS, PLAIN auth only
+// over TLS, and deadlines from ctx, which these 170 lines do on the
+// standard library (frozen, but kept secure by the Go team). go-mail earns
+// its place once the product needs attachments, DKIM, connection reuse or
+// other auth mechanisms; Sender is the seam to swap it in.
 type SMTPSender struct {
 	addr     string // host:port
 	host     string

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/internal/platform/httpx/httpxtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/middleware"
 )
 
@@ -18,7 +20,7 @@ func newCrossOrigin(t *testing.T, trusted []string) (http.Handler, *okHandler) {
 		t.Fatalf("CrossOrigin(%q) = %v", trusted, err)
 	}
 	next := &okHandler{}
-	return mw(next), next
+	return httpx.UseErrorViews(httpxtest.ErrorViews)(mw(next)), next
 }
 
 func TestCrossOriginMatrix(t *testing.T) {

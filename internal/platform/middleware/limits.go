@@ -2,16 +2,23 @@ package middleware
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/rs/cors"
 )
 
-// BodyLimit caps every request body at maxBytes. Reading past the limit
-// fails with *http.MaxBytesError, which the decoders turn into 413, and
-// net/http closes the connection instead of draining the rest.
-func BodyLimit(maxBytes int64) func(http.Handler) http.Handler {
+// BodyLimit caps every request body at maxBytes, except under the path
+// prefixes exempt, whose handlers set their own limit. Reading past the
+// limit fails with *http.MaxBytesError, which the decoders turn into 413,
+// and net/http closes the connection instead of draining the rest.
+func BodyLimit(maxBytes int64, exempt ...string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if slices.ContainsFunc(exempt, func(p string) bool { return strings.HasPrefix(r.URL.Path, p) }) {
+				next.ServeHTTP(w, r)
+				return
+			}
 			if r.Body != nil && r.Body != http.NoBody {
 				r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
 			}

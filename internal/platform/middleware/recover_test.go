@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/internal/platform/httpx/httpxtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging/logtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/middleware"
@@ -26,10 +27,10 @@ func newRecoverServer(log *slog.Logger, panicWith any) http.Handler {
 		}
 		_, _ = w.Write([]byte("ok"))
 	}))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return httpx.UseErrorViews(httpxtest.ErrorViews)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := logging.WithLogger(httpx.WithRequestID(r.Context(), "req-rcv-1"), log)
 		inner.ServeHTTP(w, r.WithContext(ctx))
-	})
+	}))
 }
 
 func TestRecover(t *testing.T) {

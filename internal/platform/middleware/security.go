@@ -14,23 +14,31 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
 )
 
-// ContentSecurityPolicy is the policy sent with every response. $NONCE is
+// contentSecurityPolicy is the policy sent with every response. $NONCE is
 // replaced by a fresh random nonce per request (16 bytes, from unrolled/secure).
 // 'strict-dynamic' lets nonced scripts load further scripts; nothing inline
 // runs without the nonce, and there is no 'unsafe-inline' or 'unsafe-eval'.
-var ContentSecurityPolicy = strings.Join([]string{
-	"default-src 'none'",
-	"script-src $NONCE 'strict-dynamic'", // unrolled/secure expands $NONCE to 'nonce-…'
-	"style-src 'self'",
-	"img-src 'self'",
-	"font-src 'self'",
-	"connect-src 'self'",
-	"manifest-src 'self'",
-	"form-action 'self'",
-	"frame-ancestors 'none'",
-	"base-uri 'none'",
-	"object-src 'none'",
-}, "; ")
+// storage, if not "", is the object store's origin: pages upload to it
+// (connect-src) and show its thumbnails (img-src).
+func contentSecurityPolicy(storage string) string {
+	self := "'self'"
+	if storage != "" {
+		self += " " + storage
+	}
+	return strings.Join([]string{
+		"default-src 'none'",
+		"script-src $NONCE 'strict-dynamic'", // unrolled/secure expands $NONCE to 'nonce-…'
+		"style-src 'self'",
+		"img-src " + self,
+		"font-src 'self'",
+		"connect-src " + self,
+		"manifest-src 'self'",
+		"form-action 'self'",
+		"frame-ancestors 'none'",
+		"base-uri 'none'",
+		"object-src 'none'",
+	}, "; ")
+}
 
 // SecurityOptions configures SecurityHeaders.
 type SecurityOptions struct {
@@ -41,6 +49,9 @@ type SecurityOptions struct {
 	// HostCheckExempt lists paths served whatever the Host: the probes, which
 	// orchestrators call by IP address (Docker's 127.0.0.1, a kubelet's pod IP).
 	HostCheckExempt []string
+	// StorageOrigin is the object store's scheme://host[:port] when pages
+	// upload to it directly (the S3 driver); "" otherwise.
+	StorageOrigin string
 }
 
 // SecurityHeaders sets the security headers on every response (CSP with a
@@ -51,7 +62,7 @@ type SecurityOptions struct {
 // nonce to templ (templ.WithNonce) so every <script> can carry it.
 func SecurityHeaders(opts SecurityOptions) func(http.Handler) http.Handler {
 	o := secure.Options{
-		ContentSecurityPolicy:     ContentSecurityPolicy,
+		ContentSecurityPolicy:     contentSecurityPolicy(opts.StorageOrigin),
 		ContentTypeNosniff:        true,
 		FrameDeny:                 true,
 		ReferrerPolicy:            "strict-origin-when-cross-origin",

@@ -11,6 +11,8 @@ import (
 	"github.com/a-h/templ"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/internal/platform/httpx/httpxtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/middleware"
 )
 
@@ -48,7 +50,7 @@ func serveSecurity(t *testing.T, opts middleware.SecurityOptions, req *http.Requ
 		_, _ = w.Write([]byte("<p>ok</p>"))
 	}))
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	httpx.UseErrorViews(httpxtest.ErrorViews)(h).ServeHTTP(rec, req)
 	return rec, nonce, called
 }
 

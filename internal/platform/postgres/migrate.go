@@ -26,9 +26,10 @@ type Migrator struct {
 	target   int64
 }
 
-// NewMigrator returns a Migrator for the migrations in fsys (at its root).
+// NewMigrator returns a Migrator for the SQL migrations in fsys (at its
+// root) and the Go migrations goMigrations, run in one order by version.
 // It does not touch the database.
-func NewMigrator(pool *pgxpool.Pool, fsys fs.FS) (*Migrator, error) {
+func NewMigrator(pool *pgxpool.Pool, fsys fs.FS, goMigrations ...*goose.Migration) (*Migrator, error) {
 	db := stdlib.OpenDBFromPool(pool)
 	// The advisory lock keeps two instances starting at once from
 	// applying the same migration twice.
@@ -37,7 +38,8 @@ func NewMigrator(pool *pgxpool.Pool, fsys fs.FS) (*Migrator, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("postgres: migrations: %w", err)
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithSessionLocker(locker))
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithSessionLocker(locker),
+		goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(goMigrations...))
 	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("postgres: migrations: %w", err)
@@ -112,7 +114,11 @@ func (m *Migrator) WriteStatus(ctx context.Context, w io.Writer) error {
 		if s.State == goose.StateApplied {
 			applied = "applied " + s.AppliedAt.UTC().Format("2006-01-02 15:04:05Z")
 		}
-		if _, err := fmt.Fprintf(w, "%05d  %-40s %s\n", s.Source.Version, filepath.Base(s.Source.Path), applied); err != nil {
+		name := filepath.Base(s.Source.Path)
+		if s.Source.Type == goose.TypeGo {
+			name = fmt.Sprintf("(Go migration %d)", s.Source.Version)
+		}
+		if _, err := fmt.Fprintf(w, "%05d  %-40s %s\n", s.Source.Version, name, applied); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -38,8 +39,8 @@ type DBTX interface {
 // Open returns a pool for databaseURL with at most maxConns connections.
 // It does not connect: the pool dials lazily, so the process starts (and
 // /health answers) while the database is down. The URL's connect_timeout
-// is capped at MaxConnectTimeout.
-func Open(databaseURL string, maxConns int32) (*pgxpool.Pool, error) {
+// is capped at MaxConnectTimeout. opts (WithTracer) apply last.
+func Open(databaseURL string, maxConns int32, opts ...Option) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		// The parse error can echo the URL, password included: keep it out.
@@ -52,6 +53,9 @@ func Open(databaseURL string, maxConns int32) (*pgxpool.Pool, error) {
 	if maxConns > 0 {
 		cfg.MaxConns = maxConns
 	}
+	for _, o := range opts {
+		o(cfg)
+	}
 	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open pool: %w", err)
@@ -62,18 +66,39 @@ func Open(databaseURL string, maxConns int32) (*pgxpool.Pool, error) {
 // unavailableMessage is the safe message for an unreachable database.
 const unavailableMessage = "The database is unavailable. Try again in a moment."
 
-// Translate maps errors that mean "the database cannot be reached" (dial
-// and connect failures, timeouts, a closed pool during shutdown,
-// connections cut by a server shutdown,
-// PostgreSQL's connection-exception and operator-intervention classes) to
-// an apperr Unavailable error wrapping err, so they become 503 and not 500.
-// Other errors are returned unchanged. Repositories call it on every error
-// they return from the driver.
+// dataExceptionMessage is the safe message for a value the database refused.
+const dataExceptionMessage = "Some of the input cannot be stored: remove unusual characters or shorten it, and try again."
+
+// Translate maps driver errors that every feature shares to apperr kinds;
+// repositories call it on every error they return from the driver.
+//
+//   - "The database cannot be reached" (dial and connect failures,
+//     timeouts, a closed pool during shutdown, connections cut by a server
+//     shutdown, PostgreSQL's connection-exception, operator-intervention
+//     and insufficient-resources classes) becomes Unavailable (503).
+//   - A data exception (SQLSTATE class 22: a NUL character or invalid
+//     UTF-8 (22021), a value too long (22001), bad text for a type (22P02),
+//     a date or time out of range (22008), a number out of range (22003),
+//     ...) becomes Invalid (422), marked apperr Bug: the input was the
+//     client's, but httpx's boundary rule or the input's validation should
+//     have refused it, so the responder logs it as an error.
+//
+// Other errors are returned unchanged.
 func Translate(err error) error {
-	if err == nil || !isUnavailable(err) {
-		return err
+	switch {
+	case err == nil:
+		return nil
+	case isUnavailable(err):
+		return &apperr.Error{Kind: apperr.Unavailable, Message: unavailableMessage, RetryAfter: 5 * time.Second, Err: err}
+	case isDataException(err):
+		return &apperr.Error{Kind: apperr.Invalid, Message: dataExceptionMessage, Bug: true, Err: err}
 	}
-	return &apperr.Error{Kind: apperr.Unavailable, Message: unavailableMessage, RetryAfter: 5 * time.Second, Err: err}
+	return err
+}
+
+func isDataException(err error) bool {
+	pgErr, ok := errors.AsType[*pgconn.PgError](err)
+	return ok && strings.HasPrefix(pgErr.Code, "22")
 }
 
 func isUnavailable(err error) bool {

@@ -22,16 +22,16 @@ func TestInTxCommitsOnSuccess(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.NewPool(t)
 	ctx := t.Context()
-	mustExec(t, pool, `CREATE TABLE notes (id int PRIMARY KEY)`)
+	mustExec(t, pool, `CREATE TABLE tx_probe (id int PRIMARY KEY)`)
 
 	err := postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO notes (id) VALUES (1), (2)`)
+		_, err := tx.Exec(ctx, `INSERT INTO tx_probe (id) VALUES (1), (2)`)
 		return err
 	})
 	if err != nil {
 		t.Fatalf("InTx = %v, want nil", err)
 	}
-	if got := count(t, pool, "notes"); got != 2 {
+	if got := count(t, pool, "tx_probe"); got != 2 {
 		t.Errorf("rows after commit = %d, want 2", got)
 	}
 }
@@ -40,11 +40,11 @@ func TestInTxRollsBackWhenFnFails(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.NewPool(t)
 	ctx := t.Context()
-	mustExec(t, pool, `CREATE TABLE notes (id int PRIMARY KEY)`)
+	mustExec(t, pool, `CREATE TABLE tx_probe (id int PRIMARY KEY)`)
 	errBoom := errors.New("boom")
 
 	err := postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO notes (id) VALUES (1)`); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO tx_probe (id) VALUES (1)`); err != nil {
 			return err
 		}
 		return errBoom
@@ -52,7 +52,7 @@ func TestInTxRollsBackWhenFnFails(t *testing.T) {
 	if !errors.Is(err, errBoom) {
 		t.Fatalf("InTx = %v, want %v", err, errBoom)
 	}
-	if got := count(t, pool, "notes"); got != 0 {
+	if got := count(t, pool, "tx_probe"); got != 0 {
 		t.Errorf("rows after rollback = %d, want 0", got)
 	}
 }
@@ -61,7 +61,7 @@ func TestInTxRollsBackOnPanic(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.NewPool(t)
 	ctx := t.Context()
-	mustExec(t, pool, `CREATE TABLE notes (id int PRIMARY KEY)`)
+	mustExec(t, pool, `CREATE TABLE tx_probe (id int PRIMARY KEY)`)
 
 	func() {
 		defer func() {
@@ -70,13 +70,13 @@ func TestInTxRollsBackOnPanic(t *testing.T) {
 			}
 		}()
 		_ = postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, `INSERT INTO notes (id) VALUES (1)`); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO tx_probe (id) VALUES (1)`); err != nil {
 				return err
 			}
 			panic("bug")
 		})
 	}()
-	if got := count(t, pool, "notes"); got != 0 {
+	if got := count(t, pool, "tx_probe"); got != 0 {
 		t.Errorf("rows after panic = %d, want 0", got)
 	}
 }

@@ -30,6 +30,11 @@ type Options struct {
 	IdleTimeout time.Duration
 	// Lifetime ends a session this long after sign-in, however active.
 	Lifetime time.Duration
+	// TouchInterval is how often, at most, a request that changes nothing
+	// in the session writes it to push its idle expiry back; 0 means
+	// min(1 minute, IdleTimeout/10). A session may therefore end up to
+	// this much before a full IdleTimeout of inactivity.
+	TouchInterval time.Duration
 }
 
 // CookieName returns the session cookie's name for the given security.
@@ -42,11 +47,16 @@ func CookieName(secure bool) string {
 
 // New returns a session manager storing sessions in the pool's
 // "sessions" table. Store failures become 503 through httpx.Error.
+//
+// The idle timeout is the Store's, not scs's: scs with an IdleTimeout
+// marks every loaded session modified and so writes it on every request;
+// the Store instead keeps each row's expiry at most IdleTimeout ahead and
+// pushes it back only once TouchInterval has passed (see FindCtx). The
+// cookie lives for the Lifetime; the row's expiry is what counts.
 func New(pool *pgxpool.Pool, opts Options) *scs.SessionManager {
 	m := scs.New()
-	m.Store = &Store{db: pool}
+	m.Store = newIdleStore(pool, opts)
 	m.HashTokenInStore = true
-	m.IdleTimeout = opts.IdleTimeout
 	m.Lifetime = opts.Lifetime
 	m.Cookie.Name = CookieName(opts.Secure)
 	m.Cookie.Secure = opts.Secure
@@ -76,26 +86,37 @@ func HashToken(token string) string {
 // Expired rows are removed by DeleteExpired (run periodically by the app).
 type Store struct {
 	db postgres.DBTX
+	// idle, when positive, caps each row's expiry at idle from its last
+	// write, and touch is how stale that write may get (store_idle.go).
+	idle, touch time.Duration
 }
 
-// NewStore returns a Store over db.
+// NewStore returns a Store over db that keeps the expiry scs gives it
+// (no idle timeout of its own).
 func NewStore(db postgres.DBTX) *Store { return &Store{db: db} }
 
-// FindCtx returns the data of an unexpired session.
+// FindCtx returns the data of an unexpired session. With an idle timeout
+// it also pushes the session's expiry back when that is due (touchIfDue).
 func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var data []byte
-	err := s.db.QueryRow(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry > now()`, token).Scan(&data)
+	var expiry time.Time
+	err := s.db.QueryRow(ctx, `SELECT data, expiry FROM sessions WHERE token = $1 AND expiry > now()`, token).Scan(&data, &expiry)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("session store: find: %w", postgres.Translate(err))
 	}
+	if err := s.touchIfDue(ctx, token, data, expiry); err != nil {
+		return nil, false, err
+	}
 	return data, true, nil
 }
 
-// CommitCtx inserts or replaces a session.
+// CommitCtx inserts or replaces a session. scs passes the session's
+// deadline; with an idle timeout the row expires sooner, idle from now.
 func (s *Store) CommitCtx(ctx context.Context, token string, data []byte, expiry time.Time) error {
+	expiry = s.idleExpiry(expiry, time.Now())
 	_, err := s.db.Exec(ctx, `
 INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
 ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry`, token, data, expiry)
@@ -136,17 +157,3 @@ func (s *Store) Commit(token string, data []byte, expiry time.Time) error {
 
 // Delete implements scs.Store.
 func (s *Store) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
-
-// flashKey is where a one-time message waits for the next page.
-const flashKey = "flash"
-
-// PutFlash stores msg in the session, to be shown once, as a toast, on the
-// next page (after a redirect).
-func PutFlash(ctx context.Context, m *scs.SessionManager, msg string) {
-	m.Put(ctx, flashKey, msg)
-}
-
-// PopFlash returns the waiting message and removes it, or "".
-func PopFlash(ctx context.Context, m *scs.SessionManager) string {
-	return m.PopString(ctx, flashKey)
-}

@@ -13,6 +13,9 @@
 //   - busy state          aria-busy on the element whose htmx request is in flight
 //   - confirmation        data-confirm="Question?" on a button, form or link
 //   - dev live reload     <meta name="dev-reload" content="URL">: reload when the server restarts
+//   - uploads             [data-uploader]: presign, PUT with progress, finalize (upload.js)
+
+import "./upload.js";
 
 const root = document.documentElement;
 

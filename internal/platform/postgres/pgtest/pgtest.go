@@ -10,6 +10,11 @@ package pgtest
 
 import (
 	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"testing"
@@ -17,7 +22,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver pgtestdb uses
 	"github.com/peterldowns/pgtestdb"
-	"github.com/peterldowns/pgtestdb/migrators/goosemigrator"
 
 	"github.com/groundwork-dev/groundwork/migrations"
 )
@@ -27,7 +31,45 @@ import (
 // `go test -short` the test is skipped.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
-	return pgtestdb.Custom(t, serverConfig(t), goosemigrator.New(".", goosemigrator.WithFS(migrations.FS))).URL()
+	return pgtestdb.Custom(t, serverConfig(t), schemaMigrator{}).URL()
+}
+
+// schemaMigrator migrates a template database with the application's own
+// migrator (migrations.NewMigrator: the SQL files and the Go migrations,
+// River's schema among them), so tests run on exactly what `app migrate up`
+// produces.
+type schemaMigrator struct{}
+
+// Hash identifies the migrated schema: the SQL files and River's version.
+func (schemaMigrator) Hash() (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "river schema %d\n", migrations.RiverSchemaVersion)
+	err := fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(migrations.FS, path)
+		fmt.Fprintf(h, "%s %d\n", path, len(data))
+		h.Write(data)
+		return err
+	})
+	return hex.EncodeToString(h.Sum(nil)), err
+}
+
+// Migrate applies every migration to the template database.
+func (schemaMigrator) Migrate(ctx context.Context, _ *sql.DB, cfg pgtestdb.Config) error {
+	pool, err := pgxpool.New(ctx, cfg.URL())
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	m, err := migrations.NewMigrator(pool)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	_, err = m.Up(ctx)
+	return err
 }
 
 // NewEmptyDatabase is NewDatabase without migrations, for testing them.

@@ -1,9 +1,12 @@
-package httpx
+// Package validate checks inputs against their rules: `validate` struct
+// tags (go-playground/validator) and a Validate method for rules tags
+// cannot express. Services call it, so the rules hold for every caller
+// (pages, the API, the command line); HTTP decoders only decode.
+package validate
 
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"reflect"
 	"strings"
 
@@ -18,9 +21,10 @@ type Validator interface {
 	Validate() map[string]string
 }
 
-// validate caches struct metadata, which is why validator/v10 wants one
-// instance; it is configured here once and holds no request state.
-var validate = newValidator()
+// structs caches struct metadata, which is why validator/v10 wants one
+// instance; it is configured here once and holds no request state, so it
+// is the one package-level variable this package needs.
+var structs = newValidator()
 
 func newValidator() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
@@ -40,22 +44,15 @@ func newValidator() *validator.Validate {
 	return v
 }
 
-// Validate checks dst's `validate` tags and its Validate method, if any.
-// It returns nil or an Invalid *apperr.Error whose Fields hold one readable
-// message per failing field.
-func Validate(dst any) error {
-	return validateWith(dst, nil)
-}
-
-// validateWith validates dst and merges in field problems found earlier
-// (for example while binding a form value of the wrong type).
-func validateWith(dst any, fields map[string]string) error {
+// Struct checks v's `validate` tags and its Validate method, if any. It
+// never changes v. It returns nil or an Invalid *apperr.Error whose Fields
+// hold one readable message per failing field.
+func Struct(v any) error {
 	problems := map[string]string{}
-	maps.Copy(problems, fields)
-	if err := validate.Struct(dst); err != nil {
+	if err := structs.Struct(v); err != nil {
 		verrs, ok := errors.AsType[validator.ValidationErrors](err)
 		if !ok {
-			return fmt.Errorf("httpx: validate %T: %w", dst, err)
+			return fmt.Errorf("validate: %T: %w", v, err)
 		}
 		for _, fe := range verrs {
 			if _, seen := problems[fe.Field()]; !seen {
@@ -63,8 +60,8 @@ func validateWith(dst any, fields map[string]string) error {
 			}
 		}
 	}
-	if v, ok := dst.(Validator); ok {
-		for field, msg := range v.Validate() {
+	if vv, ok := v.(Validator); ok {
+		for field, msg := range vv.Validate() {
 			if _, seen := problems[field]; !seen {
 				problems[field] = msg
 			}

@@ -1,0 +1,133 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/groundwork-dev/groundwork/internal/account"
+	"github.com/groundwork-dev/groundwork/internal/platform/health"
+	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
+	"github.com/groundwork-dev/groundwork/internal/platform/jobs/jobstest"
+	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
+	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
+	"github.com/groundwork-dev/groundwork/migrations"
+)
+
+// statementLog is a pgx tracer that records every statement sent.
+type statementLog struct {
+	mu  sync.Mutex
+	sql []string
+}
+
+func (l *statementLog) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	l.mu.Lock()
+	l.sql = append(l.sql, strings.Join(strings.Fields(d.SQL), " "))
+	l.mu.Unlock()
+	return ctx
+}
+
+func (l *statementLog) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// take returns the statements recorded since the last take.
+func (l *statementLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.sql
+	l.sql = nil
+	return s
+}
+
+// TestStatementsPerRequest counts the SQL each hot page sends (issue 15):
+// a regression that adds a query, or a session write, to every request
+// fails here. Signed in: the session, the user, the list; anonymous home:
+// nothing (its database facts are cached).
+func TestStatementsPerRequest(t *testing.T) {
+	t.Parallel()
+	stmts := &statementLog{}
+	base, f := newTracedServer(t, stmts)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if _, err := f.accounts.CreateUser(t.Context(), "stmts@example.com", alicePassword, account.RoleUser, true); err != nil {
+		t.Fatal(err)
+	}
+	if resp := send(t, c, http.MethodPost, base+"/login", url.Values{"email": {"stmts@example.com"}, "password": {alicePassword}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in = %d, want 303", resp.StatusCode)
+	}
+	for i := range 25 {
+		form := url.Values{"title": {fmt.Sprintf("Task %d", i)}}
+		if resp := send(t, c, http.MethodPost, base+"/tasks", form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create task = %d, want 303", resp.StatusCode)
+		}
+	}
+	anon := &http.Client{}
+	tests := []struct {
+		name   string
+		client *http.Client
+		path   string
+		want   int
+	}{
+		{"signed-in tasks page", c, "/tasks?limit=25", 3},
+		{"signed-in API list", c, "/api/v1/tasks?limit=25", 3},
+		{"anonymous home", anon, "/", 0},
+	}
+	// The large page travels compressed (middleware.Compress in the router).
+	if resp := send(t, c, http.MethodGet, base+"/tasks?limit=25", nil, "Accept-Encoding", "gzip"); resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("tasks page with Accept-Encoding: gzip: Content-Encoding %q, want gzip", resp.Header.Get("Content-Encoding"))
+	}
+	for _, tt := range tests {
+		send(t, tt.client, http.MethodGet, base+tt.path, nil) // warm: the home cache, a due session touch
+		for range 3 {
+			stmts.take()
+			if resp := send(t, tt.client, http.MethodGet, base+tt.path, nil); resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: GET %s = %d", tt.name, tt.path, resp.StatusCode)
+			}
+			if got := stmts.take(); len(got) != tt.want {
+				t.Errorf("%s: %d statements, want %d:\n  %s", tt.name, len(got), tt.want, strings.Join(got, "\n  "))
+			}
+		}
+	}
+}
+
+// newTracedServer serves the real router on a pool whose statements go
+// to stmts; it returns the base URL and the features.
+func newTracedServer(t *testing.T, stmts *statementLog) (string, features) {
+	t.Helper()
+	pool, err := postgres.Open(pgtest.NewDatabase(t), 10, postgres.WithTracer(stmts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	migrator, err := migrations.NewMigrator(pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { migrator.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	inserter, err := jobs.New(pool, log, jobstest.Options(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t)
+	f, err := newFeatures(cfg, pool, fastHasher(), inserter, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(pool, migrator, log), features: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	return srv.URL, f
+}
