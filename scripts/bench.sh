@@ -14,6 +14,7 @@ trap 'exit 143' TERM
 test_db_init "shared_preload_libraries = 'pg_stat_statements'"
 pg_create_db "$TEST_PG_DIR" bench
 test_db_up
-read -r -a flags <<<"${BENCHFLAGS:-}"
+# Parsed by the shell, as when the Makefile pasted them into the recipe: quotes work (-run='A|B').
+eval "flags=(${BENCHFLAGS:-})"
 DATABASE_URL=$(sed 's#/postgres?#/bench?#' <<<"$TEST_DATABASE_URL") \
   bin/bench -app bin/app -baseline bin/baseline ${flags[@]+"${flags[@]}"}

@@ -70,7 +70,8 @@ fi
 if [ -z "${TEST_DATABASE_URL:-}" ] && [ -n "${DATABASE_URL:-}" ]; then export TEST_DATABASE_URL=$DATABASE_URL; fi
 if [ -z "${TEST_DATABASE_URL:-}" ]; then test_db_init; test_db_up; fi
 
-read -r -a flags <<<"${TESTFLAGS:-}"
+# Parsed by the shell, as when the Makefile pasted them into the recipe: quotes work (-run='A|B').
+eval "flags=(${TESTFLAGS:-})"
 pkgs=./...
 for f in ${flags[@]+"${flags[@]}"}; do
   case $f in ./*) pkgs= ;; esac
