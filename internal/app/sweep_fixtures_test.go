@@ -7,6 +7,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/attachments"
 	"github.com/groundwork-dev/groundwork/internal/platform/auth"
 	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
@@ -62,7 +63,23 @@ func (s *sweeper) uploadedKey(a *sweepAccount) string {
 	return up.Key
 }
 
+// newToken creates an API token of a and returns its ID.
+func (s *sweeper) newToken(a *sweepAccount) int64 {
+	s.dirty = true
+	u, err := account.NewRepository(s.st.pool).UserByID(s.t.Context(), a.id)
+	if err != nil {
+		s.abort("user %d: %v", a.id, err)
+	}
+	tok, err := s.st.f.accounts.CreateAPIToken(s.t.Context(), u, account.APITokenInput{Name: "sweep", Scope: auth.ScopeReadWrite}, "192.0.2.1")
+	if err != nil {
+		s.abort("create a token: %v", err)
+	}
+	return tok.ID
+}
+
 var (
+	pathToken         sweepPath = func(r *sweepReq) string { return strconv.FormatInt(r.s.newToken(r.a), 10) }
+	tokenBase                   = map[string]any{"name": "sweep token", "scope": "read", "expires_in_days": 30}
 	pathJob           sweepPath = func(r *sweepReq) string { return strconv.FormatInt(r.s.newJob(), 10) }
 	pathOwnAttachment sweepPath = func(r *sweepReq) string { return strconv.FormatInt(r.s.newAttachment(r.a), 10) }
 	varUploadedKey    sweepVar  = func(r *sweepReq) any { return r.s.uploadedKey(r.a) }

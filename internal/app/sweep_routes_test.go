@@ -153,6 +153,13 @@ var sweepInputs = map[string]sweepInput{
 	"GET /api/v1/tasks/{id}/attachments/{aid}":    {path: attachmentPaths},
 	"DELETE /api/v1/tasks/{id}/attachments/{aid}": {path: attachmentPaths},
 	"POST /api/v1/uploads/":                       {json: []string{"filename", "content_type", "size"}, base: uploadBase},
+	"GET /account/tokens":                         {},
+	// Token routes run each request on a new account: one account may hold 50 live tokens.
+	"POST /account/tokens":             {form: []string{"name", "scope", "expires_in_days"}, base: tokenBase, fresh: true},
+	"POST /account/tokens/{id}/revoke": {path: map[string]sweepPath{"id": pathToken}, fresh: true},
+	"GET /api/v1/tokens/":              {},
+	"POST /api/v1/tokens/":             {json: []string{"name", "scope", "expires_in_days"}, base: tokenBase, fresh: true},
+	"DELETE /api/v1/tokens/{id}":       {path: map[string]sweepPath{"id": pathToken}, fresh: true},
 	// The local storage driver's URLs: without a signature the valid
 	// request is refused (403), as S3 would.
 	"GET /storage/*": {path: map[string]sweepPath{"*": literal("none")}, controlStatus: 403},
