@@ -4,7 +4,8 @@
 //
 // The server comes from TEST_DATABASE_URL (or DATABASE_URL): a role that may
 // create databases and roles, e.g. postgres://postgres@127.0.0.1:5432/postgres.
-// `make test` starts a throwaway server and sets it.
+// `make test` starts a throwaway server and sets it. The server must run
+// PostgreSQL Major: any other version fails every test that needs it.
 package pgtest
 
 import (
@@ -105,6 +106,7 @@ func serverConfig(t testing.TB) pgtestdb.Config {
 	if err != nil {
 		t.Fatalf("pgtest: TEST_DATABASE_URL is not a URL")
 	}
+	checkServer(t, raw)
 	password, _ := u.User.Password()
 	database := u.Path
 	if len(database) > 0 {
