@@ -50,18 +50,29 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 	bgCtx, stopBackground := context.WithCancel(logging.WithLogger(ctx, p.log))
 	defer background.Wait()
 	defer stopBackground()
-	if p.cfg.MigrateOnStartOrDefault() {
-		background.Go(func() { migrateWhenReachable(bgCtx, p.migrator, p.log) })
-	}
+	// The in-process worker starts once the migrations (River's tables
+	// among them) are in place.
+	startWorker := func() {}
 	if p.cfg.JobsInProcessOrDefault() {
 		worker, err := newWorker(jobOptions(p.cfg, p.obs.meter()), p.log, p.pool, p.features, p.mailer)
 		if err != nil {
 			return err
 		}
-		if err := worker.Start(bgCtx); err != nil {
-			return err
+		defer worker.Stop() // nothing to stop if it never started
+		startWorker = func() {
+			if err := worker.Start(bgCtx); err != nil {
+				p.log.Error("the job worker did not start", "err", err)
+			}
 		}
-		defer worker.Stop()
+	}
+	if p.cfg.MigrateOnStartOrDefault() {
+		background.Go(func() {
+			if migrateWhenReachable(bgCtx, p.migrator, p.log) {
+				startWorker()
+			}
+		})
+	} else {
+		startWorker()
 	}
 
 	startEventRelay(bgCtx, &background, p.pool, p.features.events, p.log)
@@ -224,26 +235,27 @@ func shutdown(srv *http.Server, checker *health.Checker, cancelRequests func(), 
 // migrateWhenReachable applies pending migrations (MIGRATE_ON_START),
 // retrying while the database is unreachable so that a server started
 // before its database becomes ready without a restart. A failing migration
-// is logged and not retried; /ready then reports the schema version.
-func migrateWhenReachable(ctx context.Context, m *postgres.Migrator, log *slog.Logger) {
+// is logged and not retried; /ready then reports the schema version. It
+// reports whether the schema is now current.
+func migrateWhenReachable(ctx context.Context, m *postgres.Migrator, log *slog.Logger) bool {
 	delay := 500 * time.Millisecond
 	for {
 		n, err := m.Up(ctx)
 		if err == nil {
 			log.Info("migrations applied", "count", n, "version", m.Target())
-			return
+			return true
 		}
 		if ctx.Err() != nil {
-			return
+			return false
 		}
 		if apperr.KindOf(err) != apperr.Unavailable {
 			log.Error("migrations failed", "err", err)
-			return
+			return false
 		}
 		log.Warn("database unreachable; will retry migrations", "in", delay, "err", err)
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-time.After(delay):
 		}
 		delay = min(delay*2, 5*time.Second)

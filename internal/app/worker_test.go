@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
 )
 
 // TestWorkerProcess runs `app worker` as its own process beside `serve`
@@ -108,5 +110,37 @@ func TestWorkerProcess(t *testing.T) {
 	case <-stopped:
 	default:
 		t.Error(`no "worker stopped" log line`)
+	}
+}
+
+// TestServeRunsJobsOnAFreshDatabase is `make dev` on a new database:
+// serve migrates (River's tables included) and only then starts its
+// in-process worker, which sends the sign-up email.
+func TestServeRunsJobsOnAFreshDatabase(t *testing.T) {
+	t.Parallel()
+	env := testEnv(t)
+	env["DATABASE_URL"] = pgtest.NewEmptyDatabase(t)
+	env["MIGRATE_ON_START"] = "true"
+	env["JOBS_IN_PROCESS"] = "true"
+	a := startApp(t, env)
+	waitReady(t, a.URL, http.StatusOK, 15*time.Second)
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).
+		PostForm(a.URL+"/signup", url.Values{"email": {"fresh@example.com"}, "password": {alicePassword}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-up = %d, want 303", resp.StatusCode)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for len(a.Logs.WithMsg(t, "mail not sent (development)")) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the in-process worker sent no email; logs:\n%s", a.Logs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if lines := a.Logs.WithMsg(t, "the job worker did not start"); len(lines) > 0 {
+		t.Errorf("worker start failed: %v", lines)
 	}
 }
