@@ -15,6 +15,7 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/metrics"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/session"
+	"github.com/groundwork-dev/groundwork/internal/platform/sse"
 	"github.com/groundwork-dev/groundwork/internal/platform/storage"
 	"github.com/groundwork-dev/groundwork/internal/queue"
 	"github.com/groundwork-dev/groundwork/internal/tasks"
@@ -38,6 +39,9 @@ type features struct {
 	// localStore serves the local storage driver's URLs (nil with s3).
 	uploads    *attachments.Service
 	localStore *storage.Local
+	// events is the server-sent events broker; the server closes it when
+	// shutdown begins (serve.go) and the relay feeds it (events.go).
+	events *sse.Broker
 }
 
 // newFeatures builds each feature from its dependencies, explicitly (no
@@ -55,6 +59,7 @@ func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, q *job
 		Lifetime:    cfg.SessionLifetime,
 	})
 	flashes := flash.New(sessions)
+	events := sse.NewBroker(sse.Options{StreamsOpen: m.SSEStreamsOpen(), Dropped: m.SSEDropped()})
 	accounts := account.NewService(pool, hasher, q, account.Config{
 		BaseURL:              cfg.BaseURL,
 		RequireVerifiedEmail: cfg.RequireEmailVerification,
@@ -64,7 +69,7 @@ func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, q *job
 	f := features{
 		home:        home.NewController(home.NewService(home.NewRepository(pool), cfg.Env, Version())),
 		account:     account.NewController(accounts, sessions, flashes, cfg.AuthRateLimit, m.ThrottleHits(metrics.ThrottleClientIP)),
-		tasks:       tasks.NewController(tasks.NewService(pool, time.Now), flashes),
+		tasks:       tasks.NewController(tasks.NewService(pool, time.Now), flashes, events),
 		queue:       queue.NewController(queue.NewService(q), flashes),
 		attachments: attachments.NewController(uploads),
 		accounts:    accounts,
@@ -72,6 +77,7 @@ func newFeatures(cfg Config, pool *pgxpool.Pool, hasher *password.Hasher, q *job
 		flash:       flashes,
 		uploads:     uploads,
 		localStore:  local,
+		events:      events,
 	}
 	// A task's page shows its attachments (the tasks feature does not know them).
 	f.tasks.AddPanel(func(taskID int64) templ.Component { return attachments.Panel(taskID) })

@@ -64,6 +64,7 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 		defer worker.Stop()
 	}
 
+	startEventRelay(bgCtx, &background, p.pool, p.features.events, p.log)
 	checker := health.New(p.pool, p.migrator, p.log)
 	return serveHTTP(ctx, stopSignals, p.cfg, p.log, routeDeps{cfg: p.cfg, log: p.log, checker: checker, features: p.features, obs: p.obs})
 }
@@ -172,6 +173,7 @@ func serveHTTP(ctx context.Context, stopSignals func(), cfg Config, log *slog.Lo
 		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 	}
 	srv.RegisterOnShutdown(sync.OnceFunc(func() { close(streams) }))
+	srv.RegisterOnShutdown(deps.events.Close) // SSE streams end with "reconnect"
 
 	// The admin listener stops after the public server has.
 	stopAdmin, err := serveAdmin(cfg.AdminAddr, adminHandler(deps.obs.meter()), log)

@@ -31,6 +31,9 @@ type sweepInput struct {
 	// probes) and reads no text into the database, so the boundary rule's
 	// 400/422 is not expected of it; it must still never fail.
 	outsideRule bool
+	// stream: the route answers a server-sent event stream; the sweep cuts
+	// it off after a moment and checks how it began.
+	stream bool
 	// controlStatus, if set, is the one answer the valid request gets:
 	// for routes whose real input cannot be built here (a signed URL).
 	controlStatus int
@@ -153,6 +156,7 @@ var sweepInputs = map[string]sweepInput{
 	"GET /api/v1/tasks/{id}/attachments/{aid}":    {path: attachmentPaths},
 	"DELETE /api/v1/tasks/{id}/attachments/{aid}": {path: attachmentPaths},
 	"POST /api/v1/uploads/":                       {json: []string{"filename", "content_type", "size"}, base: uploadBase},
+	"GET /tasks/events":                           {query: []string{"all", "last_event_id"}, stream: true},
 	"GET /account/tokens":                         {},
 	// Token routes run each request on a new account: one account may hold 50 live tokens.
 	"POST /account/tokens":             {form: []string{"name", "scope", "expires_in_days"}, base: tokenBase, fresh: true},

@@ -2,6 +2,7 @@ package app
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -215,7 +216,7 @@ func (s *sweeper) run(c sweepCase) {
 	}
 	s.dirty = true
 	began := time.Now()
-	rec, err := s.serve(req)
+	rec, err := s.serve(req, c.in.stream)
 	if d := time.Since(began); d > s.slowest {
 		s.slowest, s.slowestCase = d, c.String()
 	}
@@ -242,13 +243,21 @@ func (s *sweeper) run(c sweepCase) {
 	}
 }
 
-// serve runs req through the router, with the sweep's time limit.
-func (s *sweeper) serve(req *http.Request) (*httptest.ResponseRecorder, error) {
+// serve runs req through the router, with the sweep's time limit. A
+// stream (server-sent events) is cut off after streamFor: its status and
+// headers are what the sweep checks.
+func (s *sweeper) serve(req *http.Request, stream bool) (*httptest.ResponseRecorder, error) {
 	rec := httptest.NewRecorder()
+	var w http.ResponseWriter = rec
+	if stream {
+		ctx, cancel := context.WithTimeout(req.Context(), streamFor)
+		defer cancel()
+		req, w = req.WithContext(ctx), deadlineRecorder{rec}
+	}
 	done := make(chan any, 1)
 	go func() {
 		defer func() { done <- recover() }()
-		s.st.mux.ServeHTTP(rec, req)
+		s.st.mux.ServeHTTP(w, req)
 	}()
 	select {
 	case p := <-done:
@@ -260,6 +269,15 @@ func (s *sweeper) serve(req *http.Request) (*httptest.ResponseRecorder, error) {
 		return nil, errors.New("no answer within " + sweepTimeout.String())
 	}
 }
+
+// streamFor is how long the sweep lets a stream run.
+const streamFor = 200 * time.Millisecond
+
+// deadlineRecorder is a recorder that takes write deadlines, as a real
+// connection does (the SSE broker sets one per write).
+type deadlineRecorder struct{ *httptest.ResponseRecorder }
+
+func (deadlineRecorder) SetWriteDeadline(time.Time) error { return nil }
 
 // stillSignedIn checks that the shared accounts were not signed out by the
 // route just swept (a route that ends sessions must be marked fresh, or

@@ -54,7 +54,9 @@ func TestWorkerProcess(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	addr, mailed, stopped := make(chan string, 1), make(chan string, 1), make(chan struct{}, 1)
+	readAll := make(chan struct{}) // closed when the process's output ends
 	go func() {
+		defer close(readAll)
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			var line map[string]any
@@ -92,7 +94,8 @@ func TestWorkerProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	// Wait closes the pipe: read the output to its end first.
+	go func() { <-readAll; exited <- cmd.Wait() }()
 	select {
 	case err := <-exited:
 		if err != nil {

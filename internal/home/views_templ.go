@@ -40,12 +40,11 @@ var wired = []feature{
 	{"Tasks: the reference feature", "A CRUD feature to copy: pages, htmx fragments with 422 forms in place, keyset pagination, optimistic locking, an event log, and a JSON API with its OpenAPI document.", readmeURL + "tasks", iconCheck},
 	{"Uploads", "Presigned direct-to-storage uploads with a progress bar, verified on finalize, attached to tasks; S3 or local files.", readmeURL + "uploads", iconUpload},
 	{"Background jobs", "River on the same database: jobs enqueued in the write's transaction, idempotent, run by `app worker`; failures on /admin/jobs.", readmeURL + "background-jobs", iconClock},
+	{"Server-sent events", "Task pages update live over SSE, fanned out across instances with LISTEN/NOTIFY, replayed from the event log after a reconnect.", readmeURL + "real-time-sse", iconBolt},
 }
 
 // next lists what is planned; shown so people know where the template is headed.
-var next = []feature{
-	{"Server-sent events", "Live updates over SSE, fanned out across instances with LISTEN/NOTIFY.", readmeURL + "what-is-not-built-yet", iconBolt},
-}
+var next = []feature{}
 
 // Icon path data (24×24, stroked).
 const (

@@ -15,6 +15,7 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/auth"
 	"github.com/groundwork-dev/groundwork/internal/platform/flash"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
+	"github.com/groundwork-dev/groundwork/internal/platform/sse"
 )
 
 // Controller serves the task pages and their htmx fragments
@@ -23,6 +24,7 @@ import (
 type Controller struct {
 	svc    *Service
 	flash  *flash.Messages // for the toast after a plain form's redirect
+	events *sse.Broker     // live updates (controller_events.go)
 	panels []Panel
 }
 
@@ -35,9 +37,9 @@ type Panel func(taskID int64) templ.Component
 // activity.
 func (c *Controller) AddPanel(p Panel) { c.panels = append(c.panels, p) }
 
-// NewController returns a Controller.
-func NewController(svc *Service, flashes *flash.Messages) *Controller {
-	return &Controller{svc: svc, flash: flashes}
+// NewController returns a Controller; events is the process's SSE broker.
+func NewController(svc *Service, flashes *flash.Messages, events *sse.Broker) *Controller {
+	return &Controller{svc: svc, flash: flashes, events: events}
 }
 
 // Routes registers the HTML routes; mount them at /tasks behind
@@ -46,6 +48,7 @@ func NewController(svc *Service, flashes *flash.Messages) *Controller {
 func (c *Controller) Routes(r chi.Router) {
 	r.Get("/", httpx.Handle(c.index))                    // GET    /tasks
 	r.Post("/", httpx.Handle(c.create))                  // POST   /tasks
+	r.Get("/events", httpx.Handle(c.stream))             // GET    /tasks/events (SSE)
 	r.Get("/{id}", httpx.Handle(c.show))                 // GET    /tasks/{id}
 	r.Get("/{id}/edit", httpx.Handle(c.edit))            // GET    /tasks/{id}/edit
 	r.Put("/{id}", httpx.Handle(c.update))               // PUT    /tasks/{id}
@@ -134,7 +137,12 @@ func (c *Controller) show(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := ShowView{Task: t, Events: events, Today: c.svc.Today(), ReadOnly: readOnly(a, t)}
+	// An admin on someone else's task follows everyone's events.
+	live, err := c.liveURL(r, t.UserID != a.UserID)
+	if err != nil {
+		return err
+	}
+	v := ShowView{Task: t, Events: events, Today: c.svc.Today(), ReadOnly: readOnly(a, t), Live: live}
 	if !v.ReadOnly {
 		for _, p := range c.panels {
 			v.Panels = append(v.Panels, p(t.ID))
@@ -253,7 +261,11 @@ func (c *Controller) indexView(r *http.Request) (IndexView, error) {
 	if err != nil {
 		return IndexView{}, err
 	}
-	return IndexView{Params: p, Page: page, Today: c.svc.Today(), Viewer: auth.MustFrom(r)}, nil
+	live, err := c.liveURL(r, p.Everyone)
+	if err != nil {
+		return IndexView{}, err
+	}
+	return IndexView{Params: p, Page: page, Today: c.svc.Today(), Viewer: auth.MustFrom(r), Live: live}, nil
 }
 
 // list loads one page of the list: the signed-in user's tasks, or
@@ -297,10 +309,4 @@ func formVersion(r *http.Request) int32 {
 // then offers no edit or delete.
 func readOnly(a auth.Identity, t Task) bool {
 	return t.UserID != a.UserID
-}
-
-// isTrue reports whether a query flag is set: "true", "1", "t" and so on.
-func isTrue(s string) bool {
-	b, _ := strconv.ParseBool(s)
-	return b
 }

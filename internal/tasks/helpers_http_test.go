@@ -19,6 +19,7 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/openapi"
 	"github.com/groundwork-dev/groundwork/internal/platform/openapi/openapitest"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
+	"github.com/groundwork-dev/groundwork/internal/platform/sse"
 	"github.com/groundwork-dev/groundwork/internal/tasks"
 	"github.com/groundwork-dev/groundwork/web/layout"
 )
@@ -43,7 +44,7 @@ func newTestServer(t *testing.T) *testServer {
 	t.Helper()
 	pool := pgtest.NewPool(t)
 	h := httpxtest.New(t, httpxtest.Options{Pool: pool, Views: layout.ErrorViews()})
-	c := tasks.NewController(tasks.NewService(pool, time.Now), h.Flash)
+	c := tasks.NewController(tasks.NewService(pool, time.Now), h.Flash, sse.NewBroker(sse.Options{}))
 	doc := openAPIDocument(t)
 	srv := h.Serve(func(r chi.Router) {
 		r.With(auth.RequireUser).Route(tasks.TasksURL(), c.Routes)

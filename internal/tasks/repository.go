@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -181,7 +182,8 @@ func (r *Repository) missOrConflict(ctx context.Context, userID, id int64) error
 	return ErrNotFound
 }
 
-// AddEvent appends to a task's history.
+// AddEvent appends to a task's history and announces it (NOTIFY) to
+// every instance's live-update relay once the transaction commits.
 func (r *Repository) AddEvent(ctx context.Context, userID, taskID int64, kind EventKind, data map[string]any) error {
 	if data == nil {
 		data = map[string]any{}
@@ -190,7 +192,21 @@ func (r *Repository) AddEvent(ctx context.Context, userID, taskID int64, kind Ev
 	if err != nil {
 		return fmt.Errorf("tasks repository: event data: %w", err)
 	}
-	_, err = r.db.Exec(ctx, `INSERT INTO task_events (task_id, user_id, kind, data) VALUES ($1, $2, $3, $4)`, taskID, userID, kind, b)
+	// The lock makes commits happen in event-ID order, so the live-update
+	// relay that reads "every ID above the last one I saw" never skips an
+	// ID that commits late (events_feed.go). It is held only from here to
+	// the commit: the event is the last write of every task transaction.
+	if _, err := r.db.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, eventLogLock); err != nil {
+		return fmt.Errorf("tasks repository: add event: %w", postgres.Translate(err))
+	}
+	// NOTIFY is transactional: it is delivered on commit only, and it
+	// carries the event's ID only, never row data.
+	var id int64
+	err = r.db.QueryRow(ctx, `INSERT INTO task_events (task_id, user_id, kind, data) VALUES ($1, $2, $3, $4) RETURNING id`,
+		taskID, userID, kind, b).Scan(&id)
+	if err == nil {
+		_, err = r.db.Exec(ctx, `SELECT pg_notify($1, $2)`, EventsChannel, strconv.FormatInt(id, 10))
+	}
 	if err != nil {
 		return fmt.Errorf("tasks repository: add event: %w", postgres.Translate(err))
 	}

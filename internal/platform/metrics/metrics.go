@@ -27,6 +27,9 @@ type Metrics struct {
 
 	acquireWaiting  prometheus.Gauge
 	acquireDuration prometheus.Histogram
+
+	sseOpen    prometheus.Gauge   // sse.go
+	sseDropped prometheus.Counter // sse.go
 }
 
 // Throttles are the values of login_throttle_hits_total's throttle label.
@@ -60,7 +63,9 @@ func New() *Metrics {
 			Name: "login_throttle_hits_total",
 			Help: "Requests refused by a sign-in throttle: throttle=\"account\" (too many failures for an account) or \"client_ip\" (AUTH_RATE_LIMIT per address).",
 		}, []string{"throttle"}),
-		jobs: newJobsCounter(),
+		jobs:       newJobsCounter(),
+		sseOpen:    newSSEStreamsOpen(),
+		sseDropped: newSSEDropped(),
 		acquireWaiting: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "pgxpool_acquire_waiting",
 			Help: "Goroutines inside pgxpool Acquire now (waiting for a connection, or about to get an idle one).",
@@ -76,6 +81,7 @@ func New() *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewBuildInfoCollector(),
 		m.requests, m.duration, m.inFlight, m.throttleHits, m.jobs, m.acquireWaiting, m.acquireDuration,
+		m.sseOpen, m.sseDropped,
 	)
 	// Pre-create the throttle series so a rate() alert sees 0, not "no data".
 	m.throttleHits.WithLabelValues(ThrottleAccount)

@@ -155,6 +155,12 @@ export function showToast(variant, message) {
   region.append(toast);
 }
 
+// Other modules (live.js) ask for a toast with an "app:toast" event.
+document.addEventListener("app:toast", (e) => {
+  const d = e.detail || {};
+  if (d.message) showToast(d.variant || "info", String(d.message));
+});
+
 // ---------------------------------------------------------------- htmx hooks
 
 const OFFLINE_MESSAGE = "The server can't be reached. Check your connection and try again.";

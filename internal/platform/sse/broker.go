@@ -1,0 +1,201 @@
+// Package sse is the server-sent events broker: one per process, with
+// subscribers per topic, a bounded buffer per subscriber (a slow one is
+// dropped, never waited for), and the HTTP stream that writes events,
+// heartbeats and the final "reconnect" on shutdown (stream.go). Relay
+// (relay.go) feeds it from PostgreSQL LISTEN/NOTIFY so that every instance
+// sees every committed change. Which topics a request may subscribe to is
+// decided by the feature that owns them, never here.
+package sse
+
+import (
+	"errors"
+	"sync"
+	"time"
+)
+
+// Event is one server-sent event. ID is the event-log ID: increasing, so a
+// client that reconnects with Last-Event-ID can be sent what it missed. An
+// event with ID 0 carries no id: line (control events such as "reload").
+type Event struct {
+	ID   int64
+	Name string
+	Data string
+}
+
+// Gauge and Counter are the metrics the broker updates (sse_streams_open,
+// sse_subscribers_dropped_total); a Prometheus Gauge and Counter satisfy them.
+type (
+	Gauge interface {
+		Inc()
+		Dec()
+	}
+	Counter interface{ Inc() }
+)
+
+// Options configure a Broker; zero values take the defaults.
+type Options struct {
+	// Buffer is the events one subscriber may have waiting (default 64).
+	// A subscriber whose buffer is full is dropped: its stream ends and the
+	// client reconnects with Last-Event-ID, catching up from the log.
+	Buffer int
+	// Heartbeat is the interval of comment lines on an idle stream (15 s).
+	Heartbeat time.Duration
+	// WriteTimeout bounds each write to a client (10 s).
+	WriteTimeout time.Duration
+	// Retry is the reconnection delay sent to clients (3 s).
+	Retry time.Duration
+	// StreamsOpen and Dropped are updated when set (nil leaves them out).
+	StreamsOpen Gauge
+	Dropped     Counter
+}
+
+// ErrClosed is returned by Subscribe once the broker is closing.
+var ErrClosed = errors.New("sse: broker closed")
+
+// Broker fans events out to subscribers by topic. Its methods are safe for
+// concurrent use.
+type Broker struct {
+	opts   Options
+	mu     sync.Mutex
+	topics map[string]map[*Subscriber]struct{}
+	closed bool
+	done   chan struct{}
+	count  int // subscribers registered
+}
+
+// Subscriber is one stream's queue of events.
+type Subscriber struct {
+	events  chan *Event // shared, read-only: one copy per Publish, not per subscriber
+	topics  []string
+	dropped chan struct{} // closed when the buffer overflowed
+	removed bool          // guarded by Broker.mu
+}
+
+// NewBroker returns a Broker with opts.
+func NewBroker(opts Options) *Broker {
+	if opts.Buffer <= 0 {
+		opts.Buffer = 64
+	}
+	if opts.Heartbeat <= 0 {
+		opts.Heartbeat = 15 * time.Second
+	}
+	if opts.WriteTimeout <= 0 {
+		opts.WriteTimeout = 10 * time.Second
+	}
+	if opts.Retry <= 0 {
+		opts.Retry = 3 * time.Second
+	}
+	return &Broker{opts: opts, topics: map[string]map[*Subscriber]struct{}{}, done: make(chan struct{})}
+}
+
+// Subscribe registers a subscriber to topics. Call Unsubscribe when done.
+// It returns ErrClosed while the server shuts down.
+func (b *Broker) Subscribe(topics ...string) (*Subscriber, error) {
+	s := &Subscriber{events: make(chan *Event, b.opts.Buffer), topics: topics, dropped: make(chan struct{})}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil, ErrClosed
+	}
+	for _, t := range topics {
+		subs := b.topics[t]
+		if subs == nil {
+			subs = map[*Subscriber]struct{}{}
+			b.topics[t] = subs
+		}
+		subs[s] = struct{}{}
+	}
+	b.count++
+	return s, nil
+}
+
+// Unsubscribe removes s; calling it twice is harmless.
+func (b *Broker) Unsubscribe(s *Subscriber) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.remove(s)
+}
+
+func (b *Broker) remove(s *Subscriber) {
+	if s.removed {
+		return
+	}
+	s.removed = true
+	b.count--
+	for _, t := range s.topics {
+		if subs := b.topics[t]; subs != nil {
+			delete(subs, s)
+			if len(subs) == 0 {
+				delete(b.topics, t)
+			}
+		}
+	}
+}
+
+// Publish queues ev for every subscriber of any of topics, once each,
+// without blocking: a subscriber whose buffer is full is dropped.
+func (b *Broker) Publish(ev Event, topics ...string) {
+	shared := &ev
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var seen map[*Subscriber]struct{}
+	if len(topics) > 1 {
+		seen = map[*Subscriber]struct{}{}
+	}
+	for _, t := range topics {
+		for s := range b.topics[t] {
+			if seen != nil {
+				if _, ok := seen[s]; ok {
+					continue
+				}
+				seen[s] = struct{}{}
+			}
+			select {
+			case s.events <- shared:
+			default:
+				b.remove(s)
+				close(s.dropped)
+				if b.opts.Dropped != nil {
+					b.opts.Dropped.Inc()
+				}
+			}
+		}
+	}
+}
+
+// Subscribers is the number of subscribers of topic.
+func (b *Broker) Subscribers(topic string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.topics[topic])
+}
+
+// Len is the number of subscribers, all topics together.
+func (b *Broker) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.count
+}
+
+// Close ends every stream with a final "reconnect" event and refuses new
+// subscribers. Hook it to http.Server.RegisterOnShutdown: streams never end
+// by themselves, so Shutdown would otherwise wait for its timeout. Every
+// stream watches one channel, so closing takes the same time for one stream
+// or ten thousand. Calling it twice is harmless.
+func (b *Broker) Close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.closed {
+		b.closed = true
+		close(b.done)
+	}
+}
+
+// Done is closed when Close is called.
+func (b *Broker) Done() <-chan struct{} { return b.done }
+
+// Events is the subscriber's queue (for tests and custom writers).
+func (s *Subscriber) Events() <-chan *Event { return s.events }
+
+// Dropped is closed when the subscriber was dropped for being slow.
+func (s *Subscriber) Dropped() <-chan struct{} { return s.dropped }

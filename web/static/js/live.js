@@ -1,0 +1,116 @@
+// Live task updates over server-sent events (GET /tasks/events).
+//
+// Loaded as a module (nonce'd) by the task pages only. The page's
+// [data-live] element carries the stream URL, including ?last_event_id=
+// of the newest event when the page was rendered, so nothing falls between
+// rendering and connecting. Events carry IDs only ({"task_id", "kind"}):
+// the page then fetches what it shows through its usual, authorized routes
+// with htmx, and swaps the whole list or detail (no duplicate rows: the
+// server's list replaces the page's).
+//
+//   - list page   ([data-live-scope="list"]): any task event re-fetches #task-list
+//   - detail page ([data-live-scope="task"], data-task-id): re-fetches the
+//                 detail on task.updated, says so on task.deleted
+//   - own changes skipped (already on the page); others re-fetch and toast
+//   - status      "Live" / "Reconnecting…" in [data-live]; the browser
+//                 reconnects with Last-Event-ID; "reconnect" (server
+//                 shutdown) reconnects now; "reload" (missed too much) reloads.
+
+// Changes this tab made itself are already on the page (htmx swapped
+// them in): their events are skipped, so the page neither flickers nor
+// shows a row twice, nor re-renders under the user's next click. A write
+// is "own" for OWN_WINDOW_MS: the task IDs in the URLs of this tab's
+// non-GET htmx requests, and any task.created after this tab posted one.
+const OWN_WINDOW_MS = 4000;
+const ownTasks = new Map(); // task ID → until (ms)
+let ownCreateUntil = 0;
+
+document.addEventListener("htmx:beforeRequest", (e) => {
+  const cfg = e.detail && e.detail.requestConfig;
+  if (!cfg || !cfg.verb || cfg.verb.toLowerCase() === "get") return;
+  const until = Date.now() + OWN_WINDOW_MS;
+  const m = /\/tasks\/(\d+)/.exec(cfg.path || "");
+  if (m) ownTasks.set(m[1], until);
+  else ownCreateUntil = until;
+});
+
+function isOwn(type, taskID) {
+  const now = Date.now();
+  if (type === "task.created") return now < ownCreateUntil || !!document.getElementById(`task-${taskID}`);
+  return now < (ownTasks.get(taskID) || 0);
+}
+
+function toast(variant, message) {
+  document.dispatchEvent(new CustomEvent("app:toast", { detail: { variant, message } }));
+}
+
+function setStatus(el, live) {
+  el.hidden = false;
+  el.dataset.state = live ? "live" : "reconnecting";
+  el.textContent = live ? "Live" : "Reconnecting…";
+}
+
+function refresh(target, url) {
+  if (!window.htmx || !document.querySelector(target)) return;
+  window.htmx.ajax("GET", url, { target, select: target, swap: "outerHTML" });
+}
+
+const MESSAGES = {
+  "task.created": "A task was added elsewhere.",
+  "task.updated": "A task was changed elsewhere.",
+  "task.deleted": "A task was deleted elsewhere.",
+};
+
+function onTaskEvent(el, e) {
+  let data = {};
+  try {
+    data = JSON.parse(e.data);
+  } catch {
+    return;
+  }
+  const id = String(data.task_id);
+  if (isOwn(e.type, id)) return;
+  if (el.dataset.liveScope === "list") {
+    refresh("#task-list", window.location.pathname + window.location.search);
+    toast("info", MESSAGES[e.type]);
+    return;
+  }
+  if (id !== el.dataset.taskId) return;
+  if (e.type === "task.deleted") {
+    toast("warning", "This task was deleted elsewhere.");
+    return;
+  }
+  refresh("[data-testid=task-detail]", window.location.pathname);
+  toast("info", "This task was changed elsewhere.");
+}
+
+function connect(el, url) {
+  let lastID = null;
+  const es = new EventSource(url);
+  es.addEventListener("open", () => setStatus(el, true));
+  es.addEventListener("error", () => setStatus(el, false)); // the browser retries (retry: 3000)
+  for (const name of Object.keys(MESSAGES)) {
+    es.addEventListener(name, (e) => {
+      lastID = e.lastEventId;
+      onTaskEvent(el, e);
+    });
+  }
+  es.addEventListener("reload", () => window.location.reload());
+  // The server is shutting down: reconnect now (to another instance),
+  // from the last event seen, after a short random delay.
+  es.addEventListener("reconnect", () => {
+    es.close();
+    setStatus(el, false);
+    const next = new URL(url, window.location.href);
+    if (lastID) next.searchParams.set("last_event_id", lastID);
+    setTimeout(() => connect(el, next.toString()), 200 + Math.random() * 800);
+  });
+}
+
+function start() {
+  if (typeof EventSource !== "function") return;
+  for (const el of document.querySelectorAll("[data-live]")) connect(el, el.dataset.live);
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();
