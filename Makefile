@@ -110,8 +110,8 @@ migrate: ## run a migration command with .env loaded: make migrate ARGS="up|down
 
 clean: ## stop the dev database, delete bin/ tmp/ (incl. dev database data), built front-end files, npm packages
 	@scripts/db.sh clean
-	rm -rf bin tmp $(DIST) web/node_modules tools/postgres/node_modules
-	echo "==> deleted bin/ tmp/ (with the dev database data) $(DIST)/ web/node_modules/ tools/postgres/node_modules/"
+	rm -rf bin tmp $(DIST) web/node_modules scripts/postgres/node_modules
+	echo "==> deleted bin/ tmp/ (with the dev database data) $(DIST)/ web/node_modules/ scripts/postgres/node_modules/"
 
 rename: ## make the clone your own project: make rename MODULE=github.com/you/yourapp
 	@scripts/rename.sh "$${MODULE:-}"

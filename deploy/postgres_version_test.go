@@ -13,7 +13,7 @@ import (
 )
 
 // TestOnePostgresMajor: development and the throwaway test servers
-// (scripts/pg.sh), the npm server packages (tools/postgres), the version check
+// (scripts/pg.sh), the npm server packages (scripts/postgres), the version check
 // of the tests (pgtest.Major), the compose stack and the docs all name the
 // same PostgreSQL major version.
 func TestOnePostgresMajor(t *testing.T) {
@@ -27,23 +27,23 @@ func TestOnePostgresMajor(t *testing.T) {
 	var pkg struct {
 		Optional map[string]string `json:"optionalDependencies"`
 	}
-	if err := json.Unmarshal([]byte(readRepoFile(t, "tools/postgres/package.json")), &pkg); err != nil {
+	if err := json.Unmarshal([]byte(readRepoFile(t, "scripts/postgres/package.json")), &pkg); err != nil {
 		t.Fatal(err)
 	}
 	var lock struct {
 		Packages map[string]struct{ Version string } `json:"packages"`
 	}
-	if err := json.Unmarshal([]byte(readRepoFile(t, "tools/postgres/package-lock.json")), &lock); err != nil {
+	if err := json.Unmarshal([]byte(readRepoFile(t, "scripts/postgres/package-lock.json")), &lock); err != nil {
 		t.Fatal(err)
 	}
 	for _, plat := range []string{"linux-x64", "linux-arm64", "darwin-arm64", "darwin-x64"} {
 		name := "@embedded-postgres/" + plat
 		v, ok := pkg.Optional[name]
 		if !ok || !strings.HasPrefix(v, want+".") {
-			t.Errorf("tools/postgres/package.json: %s is %q, want an exact %s.x version", name, v, want)
+			t.Errorf("scripts/postgres/package.json: %s is %q, want an exact %s.x version", name, v, want)
 		}
 		if got := lock.Packages["node_modules/"+name].Version; got != v {
-			t.Errorf("tools/postgres/package-lock.json pins %s %q, package.json %q: run npm install there", name, got, v)
+			t.Errorf("scripts/postgres/package-lock.json pins %s %q, package.json %q: run npm install there", name, got, v)
 		}
 	}
 

@@ -1,5 +1,5 @@
 # PostgreSQL for `make dev` and `make test`: find a server of the project's major version (an
-# installed one, else the npm package in tools/postgres) and create, start and stop local clusters
+# installed one, else the npm package in scripts/postgres) and create, start and stop local clusters
 # with it. Sourced after lib.sh, never run.
 #
 # PG_BINDIR=DIR uses the server in DIR (initdb, pg_ctl, postgres); PG_BINDIR=npm skips installed
@@ -9,7 +9,7 @@
 # The project's one PostgreSQL major version: development, tests, docker-compose.yml and the README
 # use it (deploy/postgres_version_test.go checks that they agree, pgtest that the server matches).
 PG_MAJOR=18
-PG_NPM_DIR=tools/postgres
+PG_NPM_DIR=scripts/postgres
 PG_USER=${PG_USER:-postgres}
 PG_BIN=
 
@@ -45,7 +45,7 @@ pg_npm_platform() {
   echo "$os-$arch"
 }
 
-# pg_npm_bindir: install tools/postgres from its lockfile if needed; print the server's bin dir.
+# pg_npm_bindir: install scripts/postgres from its lockfile if needed; print the server's bin dir.
 pg_npm_bindir() {
   local plat pkg stamp=$PG_NPM_DIR/node_modules/.package-lock.json
   plat=$(pg_npm_platform) || die "no PostgreSQL $PG_MAJOR installed, and npm has none for $(uname -sm).

@@ -2,9 +2,7 @@ package tasks
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/a-h/templ"
@@ -249,52 +247,6 @@ func (c *Controller) delete(w http.ResponseWriter, r *http.Request) error {
 		return httpx.Redirect(w, r, TasksURL())
 	}
 	return httpx.Render(w, r, http.StatusOK, Deleted())
-}
-
-// indexView reads the list's query parameters and loads that page.
-func (c *Controller) indexView(r *http.Request) (IndexView, error) {
-	p, err := listParams(r.URL.Query())
-	if err != nil {
-		return IndexView{}, err
-	}
-	page, err := c.list(r, p)
-	if err != nil {
-		return IndexView{}, err
-	}
-	live, err := c.liveURL(r, p.Everyone)
-	if err != nil {
-		return IndexView{}, err
-	}
-	return IndexView{Params: p, Page: page, Today: c.svc.Today(), Viewer: auth.MustFrom(r), Live: live}, nil
-}
-
-// list loads one page of the list: the signed-in user's tasks, or
-// everyone's with ?all=true (admins only; the service refuses others).
-func (c *Controller) list(r *http.Request, p ListParams) (Page, error) {
-	if p.Everyone {
-		return c.svc.ListAll(r.Context(), auth.MustFrom(r), p)
-	}
-	return c.svc.List(r.Context(), auth.MustFrom(r), p)
-}
-
-// listParams reads the list's query parameters, spelled the same for the
-// pages and the API: status, q, cursor, limit and all=true (or all=1; any
-// strconv.ParseBool true). The ranges
-// and statuses are checked by the service (ListParams.Normalize); here
-// only a limit that is not a number is refused, and so is an explicit
-// limit=0, because 0 is how ListParams says "the default".
-func listParams(q url.Values) (ListParams, error) {
-	p := ListParams{Status: Status(q.Get("status")), Query: q.Get("q"), Cursor: q.Get("cursor"), Everyone: isTrue(q.Get("all"))}
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n == 0 {
-			return ListParams{}, apperr.Validation("The request has invalid parameters.", map[string]string{
-				"limit": fmt.Sprintf("Limit must be a whole number between 1 and %d.", MaxLimit),
-			})
-		}
-		p.Limit = n
-	}
-	return p, nil
 }
 
 // formVersion is the version an edit form was opened at (its hidden

@@ -80,9 +80,3 @@ func (c *Controller) liveURL(r *http.Request, all bool) (string, error) {
 	}
 	return liveURL(head, all), nil
 }
-
-// isTrue reports whether a query flag is set: "true", "1", "t" and so on.
-func isTrue(s string) bool {
-	b, _ := strconv.ParseBool(s)
-	return b
-}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"mime"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -61,16 +62,7 @@ var validKey = regexp.MustCompile(`^[a-z0-9_-]+(/[a-z0-9_-][a-z0-9._-]*)*$`)
 
 // ValidKey reports whether key is one the application could have made.
 func ValidKey(key string) bool {
-	return len(key) <= 256 && validKey.MatchString(key) && !containsDotDot(key)
-}
-
-func containsDotDot(key string) bool {
-	for i := 0; i+1 < len(key); i++ {
-		if key[i] == '.' && key[i+1] == '.' {
-			return true
-		}
-	}
-	return false
+	return len(key) <= 256 && validKey.MatchString(key) && !strings.Contains(key, "..")
 }
 
 // Disposition is the Content-Disposition of a download named filename:
