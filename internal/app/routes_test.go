@@ -51,28 +51,9 @@ func newTestStack(t *testing.T, cfg Config, logs io.Writer, hasher *password.Has
 	t.Helper()
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	pool := pgtest.NewPool(t)
-	migrator, err := migrations.NewMigrator(pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { migrator.Close() })
-	if hasher == nil {
-		hasher = fastHasher()
-	}
 	// Jobs are enqueued, not worked, unless a test calls startJobs.
 	opts := jobstest.Options()
-	inserter, err := jobs.New(pool, log, opts, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := newFeatures(cfg, pool, hasher, inserter, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(pool, migrator, log), features: f})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, f := newRouterOn(t, cfg, pool, log, hasher, opts)
 	r.Get("/test/panic", func(http.ResponseWriter, *http.Request) { panic("secret panic detail") })
 	r.Post("/test/form", httpx.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		var in struct {
@@ -121,6 +102,34 @@ func (st *testStack) drainJobs(t *testing.T) {
 	jobstest.Drain(t, st.pool, st.jobs)
 }
 
+// newRouterOn builds the features and the real router on pool, as
+// runServe does (with the fast test hasher when hasher is nil); jobs are
+// enqueued on the queue named by opts and not worked.
+func newRouterOn(t *testing.T, cfg Config, pool *pgxpool.Pool, log *slog.Logger, hasher *password.Hasher, opts jobs.Options) (*chi.Mux, features) {
+	t.Helper()
+	migrator, err := migrations.NewMigrator(pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { migrator.Close() })
+	if hasher == nil {
+		hasher = fastHasher()
+	}
+	inserter, err := jobs.New(pool, log, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := newFeatures(cfg, pool, hasher, inserter, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(pool, migrator, log), features: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, f
+}
+
 // newTestRouter is newTestStack's router.
 func newTestRouter(t *testing.T, cfg Config, logs io.Writer) *chi.Mux {
 	t.Helper()
@@ -155,24 +164,7 @@ func newOfflineRouter(t *testing.T) *chi.Mux {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	migrator, err := migrations.NewMigrator(pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { migrator.Close() })
-	log := slog.New(slog.DiscardHandler)
-	inserter, err := jobs.New(pool, log, jobs.Options{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := newFeatures(cfg, pool, fastHasher(), inserter, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(pool, migrator, log), features: f})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, _ := newRouterOn(t, cfg, pool, slog.New(slog.DiscardHandler), nil, jobs.Options{})
 	return r
 }
 

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -16,12 +15,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/groundwork-dev/groundwork/internal/account"
-	"github.com/groundwork-dev/groundwork/internal/platform/health"
-	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
 	"github.com/groundwork-dev/groundwork/internal/platform/jobs/jobstest"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
-	"github.com/groundwork-dev/groundwork/migrations"
 )
 
 // statementLog is a pgx tracer that records every statement sent.
@@ -110,25 +106,7 @@ func newTracedServer(t *testing.T, stmts *statementLog) (string, features) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	migrator, err := migrations.NewMigrator(pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { migrator.Close() })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	inserter, err := jobs.New(pool, log, jobstest.Options(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := testConfig(t)
-	f, err := newFeatures(cfg, pool, fastHasher(), inserter, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := newRouter(routeDeps{cfg: cfg, log: log, checker: health.New(pool, migrator, log), features: f})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, f := newRouterOn(t, testConfig(t), pool, slog.New(slog.DiscardHandler), nil, jobstest.Options())
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	return srv.URL, f
