@@ -19,7 +19,7 @@ DEV_DB_PORT ?= 5433
 DEV_DB_NAME := groundwork
 # Extra flags for `go test`, e.g. make test TESTFLAGS='-run=TestHealth -v ./internal/platform/...'
 TESTFLAGS   ?=
-TEST_TIMEOUT ?= 5m
+TEST_TIMEOUT ?= 8m
 # How long `make fuzz` runs each Go fuzz target, e.g. make fuzz FUZZTIME=2m
 FUZZTIME    ?= 20s
 # Extra flags for `make bench` (bench/run), e.g. make bench BENCHFLAGS='-rounds=5 -duration=5s'

@@ -76,6 +76,6 @@ pkgs=./...
 for f in ${flags[@]+"${flags[@]}"}; do
   case $f in ./*) pkgs= ;; esac
 done
-"$GO" test -count=1 -timeout "${TEST_TIMEOUT:-5m}" ${flags[@]+"${flags[@]}"} $pkgs
+"$GO" test -count=1 -timeout "${TEST_TIMEOUT:-8m}" ${flags[@]+"${flags[@]}"} $pkgs
 # The Go micro-benchmarks run once each, so they keep compiling and working (not timed here).
 [ -n "${TESTFLAGS:-}" ] || "$GO" test -count=1 -run='^$' -bench=. -benchtime=1x ./internal/... ./bench/...

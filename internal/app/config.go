@@ -95,6 +95,14 @@ type StorageConfig struct {
 	ContentTypes     []string `env:"UPLOAD_CONTENT_TYPES" envDefault:"image/png,image/jpeg,image/webp,application/pdf" validate:"min=1"`
 }
 
+// errS3Incomplete is the configuration problem of an incomplete S3 driver.
+const errS3Incomplete = "STORAGE_DRIVER=s3 needs S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY and S3_SECRET_KEY"
+
+// s3Complete reports whether the S3 driver, if chosen, has what it needs.
+func (s StorageConfig) s3Complete() bool {
+	return s.Driver != "s3" || (s.S3Endpoint != nil && s.S3Endpoint.Host != "" && s.S3Bucket != "" && s.S3AccessKey != "" && s.S3SecretKey != "")
+}
+
 // LogConfig selects the log level and format.
 type LogConfig struct {
 	Level  string `env:"LOG_LEVEL" envDefault:"info" validate:"oneof=debug info warn error"`
@@ -174,8 +182,8 @@ func (c Config) validate(skip map[string]bool) (p []string) {
 	if c.Jobs.Timeout <= 0 || c.Jobs.SoftStopTimeout <= 0 {
 		add("JOBS_TIMEOUT and JOBS_SOFT_STOP_TIMEOUT must be positive")
 	}
-	if s := c.Storage; s.Driver == "s3" && (s.S3Endpoint == nil || s.S3Endpoint.Host == "" || s.S3Bucket == "" || s.S3AccessKey == "" || s.S3SecretKey == "") {
-		add("STORAGE_DRIVER=s3 needs S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY and S3_SECRET_KEY")
+	if !c.Storage.s3Complete() {
+		add(errS3Incomplete)
 	}
 	if (c.BaseURL.Scheme != "http" && c.BaseURL.Scheme != "https") || c.BaseURL.Host == "" {
 		add("BASE_URL must be an absolute http(s) URL, not %q", c.BaseURL)

@@ -22,6 +22,7 @@ commands:
                             manage the database schema (embedded goose migrations)
   user create --email EMAIL [--admin]
                             create a user; the password is read from standard input
+  storage setup             create the S3 bucket if missing and let BASE_URL's pages upload to it
   healthcheck [URL|worker]  exit 0 if GET /ready answers 200 (default: this instance's server;
                             worker: this instance's worker)
   version                   print the version and VCS revision
@@ -53,6 +54,8 @@ func Run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 		err = runMigrate(ctx, rest, environ, stdout)
 	case "user":
 		err = runUser(ctx, rest, environ, stdin, stdout, stderr)
+	case "storage":
+		err = runStorage(ctx, rest, environ, stdout)
 	case "healthcheck":
 		err = runHealthcheck(ctx, rest, environ)
 	case "version":

@@ -18,11 +18,7 @@ const localStoragePath = "/storage"
 // when that is the driver (its handler is mounted at localStoragePath).
 func newStore(cfg Config) (storage.Store, *storage.Local, error) {
 	if cfg.Storage.Driver == "s3" {
-		s3, err := storage.NewS3(storage.S3Config{
-			Endpoint: cfg.Storage.S3Endpoint, PublicEndpoint: cfg.Storage.S3PublicEndpoint,
-			Region: cfg.Storage.S3Region, Bucket: cfg.Storage.S3Bucket,
-			AccessKey: cfg.Storage.S3AccessKey, SecretKey: cfg.Storage.S3SecretKey,
-		})
+		s3, err := newS3Store(cfg.Storage)
 		return s3, nil, err
 	}
 	dir := cfg.Storage.Dir
@@ -31,6 +27,14 @@ func newStore(cfg Config) (storage.Store, *storage.Local, error) {
 	}
 	local, err := storage.NewLocal(dir, []byte(cfg.SecretKey), cfg.BaseURL.JoinPath(localStoragePath))
 	return local, local, err
+}
+
+// newS3Store returns the S3 driver on the configured bucket.
+func newS3Store(s StorageConfig) (*storage.S3, error) {
+	return storage.NewS3(storage.S3Config{
+		Endpoint: s.S3Endpoint, PublicEndpoint: s.S3PublicEndpoint, Region: s.S3Region,
+		Bucket: s.S3Bucket, AccessKey: s.S3AccessKey, SecretKey: s.S3SecretKey,
+	})
 }
 
 // storageOrigin is the object store's origin when browsers talk to it
