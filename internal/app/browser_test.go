@@ -1,11 +1,8 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"image"
-	"image/png"
 	"net"
 	"os"
 	"path/filepath"
@@ -369,63 +366,3 @@ func TestBrowserTasks(t *testing.T) {
 	assertAccessible(t, ctx, "/tasks")
 }
 
-// TestBrowserUploads attaches a file to a task in Chromium: the presign,
-// the PUT straight to storage (the local driver here) with the progress
-// bar, the finalize, and the section showing the attachment, with no CSP
-// violation.
-func TestBrowserUploads(t *testing.T) {
-	env := testEnv(t)
-	// The local driver's URLs are absolute (BASE_URL): the app must listen
-	// where BASE_URL says.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	env["HTTP_ADDR"], env["BASE_URL"] = addr, "http://"+addr
-	a := startApp(t, env)
-	ctx := newBrowser(t)
-	file := filepath.Join(t.TempDir(), "plan.png")
-	img := image.NewRGBA(image.Rect(0, 0, 400, 200))
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			saveScreenshot(t, ctx, "uploads-failure")
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	step("sign up and create a task",
-		chromedp.Navigate(a.URL+"/signup"),
-		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="email"]`), "uploads@example.com"),
-		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="password"]`), "a long enough passphrase"),
-		chromedp.Click(css(`[data-testid="signup-form"] button[type="submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="password-form"]`)),
-		chromedp.Navigate(a.URL+"/tasks"),
-		chromedp.SendKeys(css(`[data-testid="task-form"] input[name="title"]`), "Plan the garden"),
-		chromedp.Click(css(`[data-testid="task-form"] button[type="submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="task-row"]`)),
-		chromedp.Click(css(`[data-testid="task-row"] .task-row__title`)),
-		chromedp.WaitVisible(css(`[data-testid="uploader"]`)),
-	)
-	step("attach a file",
-		chromedp.SetUploadFiles(css(`[data-testid="attachment-file"]`), []string{file}),
-		chromedp.WaitVisible(css(`[data-testid="attachment"]`)),
-	)
-	if name := eval[string](t, ctx, `document.querySelector('[data-testid="attachment-link"]').textContent`); name != "plan.png" {
-		t.Errorf("attached file shown as %q", name)
-	}
-	if v := eval[[]string](t, ctx, `window.__csp`); len(v) > 0 {
-		t.Errorf("CSP violations: %v", v)
-	}
-}
