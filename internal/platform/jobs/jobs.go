@@ -78,7 +78,7 @@ type Queue struct {
 func New(pool *pgxpool.Pool, log *slog.Logger, opts Options, work *Work) (*Queue, error) {
 	q := &Queue{log: log, opts: opts, working: work != nil}
 	cfg := &river.Config{
-		Logger:       log.With("component", "jobs"),
+		Logger:       riverLogger(log),
 		MaxAttempts:  opts.MaxAttempts,
 		JobTimeout:   opts.JobTimeout,
 		ErrorHandler: q,
