@@ -3,6 +3,7 @@ package attachments
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -60,7 +61,8 @@ func (c *Controller) index(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.Render(w, r, http.StatusOK, Section(SectionView{TaskID: taskID, Attachments: list, Config: c.svc.cfg}))
+	return httpx.Render(w, r, http.StatusOK, Section(SectionView{TaskID: taskID, Attachments: list, Config: c.svc.cfg,
+		ThumbnailsPending: thumbnailsPending(list, time.Now())}))
 }
 
 // show handles GET /tasks/{id}/attachments/{aid}: 303 to a short-lived

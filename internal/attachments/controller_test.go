@@ -61,11 +61,22 @@ func TestUploadAttachDownloadDelete(t *testing.T) {
 		t.Errorf("download: %d bytes, headers %v", len(body), dl.Header)
 	}
 
-	// The thumbnail job ran: the page fragment shows it, and it is a PNG.
+	// Until the thumbnail job has run, the list reloads itself; then it
+	// shows the thumbnail, and stops.
+	pending := func() int {
+		_, frag := alice.Get(attachments.AttachmentsURL(task))
+		return httpxtest.Doc(t, frag).Find(`[data-testid="thumbnails-pending"][hx-get][hx-trigger]`).Length()
+	}
+	if pending() != 1 {
+		t.Errorf("the list does not wait for the thumbnail")
+	}
 	jobstest.Drain(t, s.pool, s.jobs)
 	_, frag := alice.Get(attachments.AttachmentsURL(task))
 	if img := httpxtest.Doc(t, frag).Find(`[data-testid="attachment"] img`); img.Length() != 1 {
 		t.Errorf("fragment has no thumbnail:\n%s", frag)
+	}
+	if pending() != 0 {
+		t.Errorf("the list still reloads itself once the thumbnail is there")
 	}
 	resp, _ = alice.Get(attachments.AttachmentURL(task, a.ID) + "/thumbnail")
 	if resp.StatusCode != http.StatusSeeOther {

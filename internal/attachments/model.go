@@ -128,3 +128,19 @@ func filenameProblem(name string) string {
 func isImage(contentType string) bool {
 	return contentType == "image/png" || contentType == "image/jpeg" || contentType == "image/webp"
 }
+
+// thumbnailWait is how long after an upload a page waits for its
+// thumbnail (a job, usually done within seconds; one that failed for good
+// is not waited for forever).
+const thumbnailWait = time.Minute
+
+// thumbnailsPending reports whether an image in list, attached less than
+// thumbnailWait before now, has no thumbnail yet.
+func thumbnailsPending(list []Attachment, now time.Time) bool {
+	for _, a := range list {
+		if isImage(a.ContentType) && a.ThumbKey == "" && now.Sub(a.CreatedAt) < thumbnailWait {
+			return true
+		}
+	}
+	return false
+}
