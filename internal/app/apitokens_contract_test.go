@@ -1,10 +1,15 @@
 package app
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-chi/chi/v5"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx/httpxtest"
 )
@@ -98,5 +103,57 @@ func TestAPITokensPageColumns(t *testing.T) {
 		default:
 			t.Errorf("unexpected token %q listed", name)
 		}
+	}
+}
+
+// TestAPITokenIgnoredOnEveryPage walks the route table: every route
+// outside /api/ answers a request with a valid read-write token exactly as
+// it answers the same request without one (the token's user owns the task
+// in the path, so an accepted token would show).
+func TestAPITokenIgnoredOnEveryPage(t *testing.T) {
+	t.Parallel()
+	s := newTokenServer(t, nil)
+	browser, _ := s.signedIn(t, "alice@example.com")
+	secret := s.createToken(t, browser, "t", "read-write")["token"].(string)
+	_, body := s.do(t, nil, "POST", "/api/v1/tasks", secret, map[string]any{"title": "mine"})
+	var task struct{ ID int64 }
+	if err := json.Unmarshal(body, &task); err != nil || task.ID == 0 {
+		t.Fatalf("created task %s (%v)", body, err)
+	}
+	path := strings.NewReplacer("{id}", fmt.Sprint(task.ID), "{aid}", "1", "{token}", "x", "*", "app.css")
+
+	answer := func(method, target, bearer string) string {
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, method, s.URL+target, strings.NewReader(""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := c.Do(req)
+		if err != nil {
+			return err.Error() // a stream the token opened would time out here
+		}
+		resp.Body.Close()
+		return fmt.Sprintf("%d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	n := 0
+	err := chi.Walk(s.st.mux, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if strings.HasPrefix(route, "/api/") {
+			return nil
+		}
+		n++
+		target := path.Replace(route)
+		if without, with := answer(method, target, ""), answer(method, target, secret); with != without {
+			t.Errorf("%s %s: with a token %q, without %q: the page read the token", method, target, with, without)
+		}
+		return nil
+	})
+	if err != nil || n < 30 {
+		t.Fatalf("walked %d page routes (%v), want them all", n, err)
 	}
 }
