@@ -15,7 +15,7 @@ import (
 // action's URL, and nothing broken swapped into the list); signing in
 // lands back on it, and the action was not carried out.
 func TestBrowserSessionExpiry(t *testing.T) {
-	const idle = 3 * time.Second
+	const idle = 5 * time.Second // long enough that signing up and creating a task never outlast it
 	env := testEnv(t)
 	env["SESSION_IDLE_TIMEOUT"] = idle.String()
 	a := startApp(t, env)
