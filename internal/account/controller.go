@@ -3,14 +3,13 @@ package account
 import (
 	"errors"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/auth"
 	"github.com/groundwork-dev/groundwork/internal/platform/flash"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
 	"github.com/groundwork-dev/groundwork/internal/platform/middleware"
@@ -105,7 +104,7 @@ func (c *Controller) create(w http.ResponseWriter, r *http.Request) error {
 
 // loginForm handles GET /login.
 func (c *Controller) loginForm(w http.ResponseWriter, r *http.Request) error {
-	return httpx.Render(w, r, http.StatusOK, LoginPage(LoginForm{Next: localPath(r.URL.Query().Get("next"))}))
+	return httpx.Render(w, r, http.StatusOK, LoginPage(LoginForm{Next: auth.LocalPath(r.URL.Query().Get("next"))}))
 }
 
 // login handles POST /login. Wrong credentials re-render the form with 401
@@ -118,11 +117,11 @@ func (c *Controller) login(w http.ResponseWriter, r *http.Request) error {
 		u, err = c.svc.Login(r.Context(), in, middleware.ClientIPFrom(r))
 	}
 	if fields, ok := apperr.InvalidFields(err); ok {
-		return httpx.Render(w, r, http.StatusUnprocessableEntity, LoginPage(LoginForm{Email: in.Email, Next: localPath(in.Next), Errors: fields}))
+		return httpx.Render(w, r, http.StatusUnprocessableEntity, LoginPage(LoginForm{Email: in.Email, Next: auth.LocalPath(in.Next), Errors: fields}))
 	}
 	if errors.Is(err, ErrInvalidCredentials) {
 		return httpx.Render(w, r, http.StatusUnauthorized, LoginPage(LoginForm{
-			Email: in.Email, Next: localPath(in.Next), Error: apperr.SafeMessage(err),
+			Email: in.Email, Next: auth.LocalPath(in.Next), Error: apperr.SafeMessage(err),
 		}))
 	}
 	if err != nil {
@@ -131,7 +130,7 @@ func (c *Controller) login(w http.ResponseWriter, r *http.Request) error {
 	if err := c.signIn(r, u); err != nil {
 		return err
 	}
-	next := localPath(in.Next)
+	next := auth.LocalPath(in.Next)
 	if next == "" {
 		next = AccountURL()
 	}
@@ -231,17 +230,4 @@ func (c *Controller) verifyEmail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return httpx.Render(w, r, http.StatusOK, VerifiedPage())
-}
-
-// localPath returns next if it is a path on this site, else "": a sign-in
-// link must not send the user to another site (open redirect).
-func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
-		return ""
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" {
-		return ""
-	}
-	return next
 }

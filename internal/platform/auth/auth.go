@@ -10,6 +10,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
@@ -77,8 +78,10 @@ func MustFrom(r *http.Request) Identity {
 }
 
 // RequireUser lets signed-in requests through. Others get 401
-// problem+json when they want JSON (API routes), and a redirect to
-// /login?next=… (GET) or /login otherwise.
+// problem+json when they want JSON (API routes), and otherwise a redirect
+// to LoginURL: HX-Redirect for htmx (a session that expired while a page
+// was open must load the sign-in page, not swap it into a fragment), 303
+// for the rest.
 func RequireUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := From(r.Context()); ok {
@@ -127,11 +130,58 @@ func RequireWriteScope(next http.Handler) http.Handler {
 // to; the account feature serves it.
 const LoginPath = "/login"
 
-// LoginURL is the sign-in page, with ?next= set to r's URL when r is a GET
-// (a form post cannot be replayed after signing in).
+// LoginURL is the sign-in page, with ?next= set to the page to come back
+// to after signing in, when there is one:
+//   - for an htmx request, the page the user is on (HX-Current-URL, see
+//     currentPage): the request's own URL is a fragment, or a POST, and
+//     loading either after signing in would show a broken page;
+//   - otherwise r's URL when r is a GET (a form post cannot be replayed).
+//
+// A boosted request or a history restore is a whole page: its own URL.
 func LoginURL(r *http.Request) string {
-	if r.Method != http.MethodGet {
+	next := ""
+	switch {
+	case httpx.IsHTMX(r) && !isPageLoad(r):
+		next = currentPage(r)
+	case r.Method == http.MethodGet:
+		next = LocalPath(r.URL.RequestURI())
+	}
+	if next == "" {
 		return LoginPath
 	}
-	return LoginPath + "?next=" + url.QueryEscape(r.URL.RequestURI())
+	return LoginPath + "?next=" + url.QueryEscape(next)
+}
+
+// isPageLoad reports whether an htmx request loads a whole page (hx-boost,
+// or the history cache missing on Back), so its URL is a page's.
+func isPageLoad(r *http.Request) bool {
+	return r.Header.Get("HX-Boosted") == "true" || r.Header.Get("HX-History-Restore-Request") == "true"
+}
+
+// currentPage returns the path and query of the page an htmx request was
+// sent from (its HX-Current-URL header, a full URL), or "" when the
+// header is missing, not an http(s) URL, on another host than r's, or not
+// a LocalPath. The scheme is not compared: behind a TLS-terminating proxy
+// the app cannot tell, and only the path is kept anyway; the host check is
+// the one net/http's CrossOriginProtection makes of Origin.
+func currentPage(r *http.Request) string {
+	u, err := url.Parse(r.Header.Get("HX-Current-URL"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !strings.EqualFold(u.Host, r.Host) {
+		return ""
+	}
+	return LocalPath(u.RequestURI())
+}
+
+// LocalPath returns next if it is a path on this site, else "": where a
+// sign-in sends the user must not be another site (open redirect). It is
+// the check for every ?next= (the account feature's sign-in form too).
+func LocalPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return ""
+	}
+	return next
 }

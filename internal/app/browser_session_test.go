@@ -1,0 +1,78 @@
+package app
+
+import (
+	"context"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserSessionExpiry is issue 17's "session expiry in the browser":
+// with a short SESSION_IDLE_TIMEOUT, a page left open past it is sent, by
+// its next htmx action, to the sign-in page with next = that page (not the
+// action's URL, and nothing broken swapped into the list); signing in
+// lands back on it, and the action was not carried out.
+func TestBrowserSessionExpiry(t *testing.T) {
+	const idle = 5 * time.Second // long enough that signing up and creating a task never outlast it
+	env := testEnv(t)
+	env["SESSION_IDLE_TIMEOUT"] = idle.String()
+	a := startApp(t, env)
+	ctx := newBrowser(t)
+	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	const email, pw, page = "expiry@example.com", "a long enough passphrase", "/tasks?q=release"
+
+	step("sign up, create a task and open a filtered list",
+		chromedp.Navigate(a.URL+"/signup"),
+		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="email"]`), email),
+		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="password"]`), pw),
+		chromedp.Click(css(`[data-testid="signup-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(css(`[data-testid="password-form"]`)),
+		chromedp.Navigate(a.URL+"/tasks"),
+		chromedp.SendKeys(css(`[data-testid="task-form"] input[name="title"]`), "Write the release notes"),
+		chromedp.Click(css(`[data-testid="task-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(css(`[data-testid="task-row"]`)),
+		chromedp.Navigate(a.URL+page),
+		chromedp.WaitVisible(css(`[data-testid="task-row"][data-status="todo"]`)),
+	)
+	// The idle expiry is pushed back at most every idle/10: a second more
+	// than idle is past it, whenever the last request touched the session.
+	time.Sleep(idle + time.Second)
+
+	step("change the task's status after the session expired",
+		chromedp.Click(css(`[data-testid="task-row"] [data-testid="task-status"] button[value="done"]`)),
+		chromedp.WaitVisible(css(`[data-testid="login-form"]`)),
+	)
+	want := "/login?next=" + url.QueryEscape(page)
+	if got := eval[string](t, ctx, `location.pathname + location.search`); got != want {
+		t.Errorf("after the expired htmx action the browser is on %q, want %q", got, want)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('[data-testid="task-row"]').length`); n != 0 {
+		t.Errorf("the sign-in page shows %d task rows: a fragment was swapped in", n)
+	}
+
+	step("sign in",
+		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="email"]`), email),
+		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="password"]`), pw),
+		chromedp.Click(css(`[data-testid="login-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(css(`[data-testid="task-row"]`)),
+	)
+	if got := eval[string](t, ctx, `location.pathname + location.search`); got != page {
+		t.Errorf("after signing in the browser is on %q, want back on %q", got, page)
+	}
+	if got := eval[string](t, ctx, `document.querySelector('[data-testid="task-row"]').dataset.status`); got != "todo" {
+		t.Errorf("task status = %q: the action sent without a session was carried out", got)
+	}
+	if v := eval[[]string](t, ctx, `window.__csp`); len(v) > 0 {
+		t.Errorf("CSP violations: %v", v)
+	}
+}
