@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"net/url"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,7 +15,8 @@ import (
 // with a short SESSION_IDLE_TIMEOUT, a page left open past it is sent, by
 // its next htmx action, to the sign-in page with next = that page (not the
 // action's URL, and nothing broken swapped into the list); signing in
-// lands back on it, and the action was not carried out.
+// lands back on it, and the action was not carried out. The uploader's
+// JSON requests are sent to sign in the same way.
 func TestBrowserSessionExpiry(t *testing.T) {
 	const idle = 5 * time.Second // long enough that signing up and creating a task never outlast it
 	env := testEnv(t)
@@ -71,6 +74,26 @@ func TestBrowserSessionExpiry(t *testing.T) {
 	}
 	if got := eval[string](t, ctx, `document.querySelector('[data-testid="task-row"]').dataset.status`); got != "todo" {
 		t.Errorf("task status = %q: the action sent without a session was carried out", got)
+	}
+
+	// The uploader talks JSON to the API (fetch, not htmx): its 401 after
+	// the idle timeout also leads to signing in, back to the task's page.
+	file := filepath.Join(t.TempDir(), "late.pdf")
+	if err := os.WriteFile(file, []byte("%PDF-1.7\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	step("open the task's page",
+		chromedp.Click(css(`[data-testid="task-row"] .task-row__title`)),
+		chromedp.WaitVisible(css(`[data-testid="uploader"]`)),
+	)
+	taskPage := eval[string](t, ctx, `location.pathname`)
+	time.Sleep(idle + time.Second)
+	step("attach a file after the session expired",
+		chromedp.SetUploadFiles(css(`[data-testid="attachment-file"]`), []string{file}),
+		chromedp.WaitVisible(css(`[data-testid="login-form"]`)),
+	)
+	if got, want := eval[string](t, ctx, `location.pathname + location.search`), "/login?next="+url.QueryEscape(taskPage); got != want {
+		t.Errorf("after the expired upload the browser is on %q, want %q", got, want)
 	}
 	if v := eval[[]string](t, ctx, `window.__csp`); len(v) > 0 {
 		t.Errorf("CSP violations: %v", v)

@@ -23,7 +23,11 @@ async function postJSON(url, data) {
   } catch {
     // an empty or non-JSON answer: the status says enough
   }
-  if (!resp.ok) throw new Error(problemText(body, `The server answered ${resp.status}.`));
+  if (!resp.ok) {
+    const err = new Error(problemText(body, `The server answered ${resp.status}.`));
+    err.status = resp.status;
+    throw err;
+  }
   return body;
 }
 
@@ -72,6 +76,12 @@ async function uploadFile(form, file) {
       window.htmx.ajax("GET", form.dataset.refreshUrl, { target: section, swap: "outerHTML" });
     }
   } catch (err) {
+    if (err.status === 401 && form.dataset.loginUrl) {
+      // The session ended while the page was open: sign in, then come back here.
+      show("Your session has ended. Taking you to sign in…");
+      window.location.assign(`${form.dataset.loginUrl}?next=${encodeURIComponent(location.pathname + location.search)}`);
+      return;
+    }
     show(err.message);
   } finally {
     form.removeAttribute("aria-busy");
