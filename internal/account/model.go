@@ -67,6 +67,8 @@ var (
 	ErrSessionNotFound = apperr.New(apperr.NotFound, "No such session.")
 	ErrInvalidToken    = apperr.New(apperr.NotFound, "This link is invalid or has expired. Ask for a new one.")
 	ErrDisableSelf     = apperr.New(apperr.Conflict, "You cannot disable your own account.")
+	ErrChangeOwnRole   = apperr.New(apperr.Conflict, "You cannot change your own role.")
+	ErrUnknownRole     = apperr.Validation("Please correct the highlighted fields.", map[string]string{"role": "Role must be user or admin."})
 )
 
 // Token lifetimes.

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/cache"
 	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
@@ -52,11 +53,12 @@ type Service struct {
 	hasher *password.Hasher
 	jobs   jobs.Inserter // emails go out as jobs (jobs.go)
 	cfg    Config
+	users  *cache.Keyed[string, User] // session token hash → user (service_usercache.go)
 }
 
 // NewService returns a Service that enqueues its emails on queue.
 func NewService(pool *pgxpool.Pool, hasher *password.Hasher, queue jobs.Inserter, cfg Config) *Service {
-	return &Service{pool: pool, repo: NewRepository(pool), hasher: hasher, jobs: queue, cfg: cfg}
+	return &Service{pool: pool, repo: NewRepository(pool), hasher: hasher, jobs: queue, cfg: cfg, users: newUserCache()}
 }
 
 // Signup creates a user with the user role and, in the same transaction,
@@ -175,9 +177,10 @@ func (s *Service) StartSession(ctx context.Context, u User, token, userAgent, cl
 }
 
 // SessionUser returns the user signed in with token, or ErrSessionNotFound
-// when the session was ended or the account disabled.
+// when the session was ended or the account disabled. It answers from the
+// user cache when it can (service_usercache.go), else with one query.
 func (s *Service) SessionUser(ctx context.Context, token string) (User, error) {
-	return s.repo.SessionUser(ctx, token)
+	return s.users.Get(ctx, token, s.repo.SessionUser)
 }
 
 // RenewSession follows a session to its renewed token.
@@ -187,7 +190,10 @@ func (s *Service) RenewSession(ctx context.Context, oldToken, newToken string) e
 
 // Logout forgets the session with token.
 func (s *Service) Logout(ctx context.Context, u User, token, clientIP string) error {
-	if err := s.repo.DeleteSessionByToken(ctx, token); err != nil {
+	err := s.changeUser(ctx, func(repo *Repository) (int64, error) {
+		return u.ID, repo.DeleteSessionByToken(ctx, token)
+	})
+	if err != nil {
 		return err
 	}
 	s.event(ctx, "logout", "ok", u.ID, u.Email, clientIP)
@@ -206,12 +212,15 @@ func (s *Service) RevokeSession(ctx context.Context, u User, sessionID int64, cu
 	if sessionID <= 0 {
 		return ErrSessionNotFound
 	}
-	n, err := s.repo.DeleteSessions(ctx, u.ID, sessionID, currentToken)
+	err := s.changeUser(ctx, func(repo *Repository) (int64, error) {
+		n, err := repo.DeleteSessions(ctx, u.ID, sessionID, currentToken)
+		if err == nil && n == 0 {
+			err = ErrSessionNotFound
+		}
+		return u.ID, err
+	})
 	if err != nil {
 		return err
-	}
-	if n == 0 {
-		return ErrSessionNotFound
 	}
 	s.event(ctx, "session_revoked", "ok", u.ID, u.Email, clientIP)
 	return nil
@@ -219,7 +228,11 @@ func (s *Service) RevokeSession(ctx context.Context, u User, sessionID int64, cu
 
 // RevokeOtherSessions ends every session of the user but the current one.
 func (s *Service) RevokeOtherSessions(ctx context.Context, u User, currentToken, clientIP string) error {
-	if _, err := s.repo.DeleteSessions(ctx, u.ID, 0, currentToken); err != nil {
+	err := s.changeUser(ctx, func(repo *Repository) (int64, error) {
+		_, err := repo.DeleteSessions(ctx, u.ID, 0, currentToken)
+		return u.ID, err
+	})
+	if err != nil {
 		return err
 	}
 	s.event(ctx, "sessions_revoked", "ok", u.ID, u.Email, clientIP)
@@ -232,27 +245,49 @@ func (s *Service) Users(ctx context.Context) ([]User, error) {
 }
 
 // Disable disables an account, ends all its sessions and revokes all its
-// API tokens. An admin cannot
+// API tokens; every instance refuses its sessions as soon as it commits
+// (the user cache is invalidated through NOTIFY). An admin cannot
 // disable themselves (ErrDisableSelf); an unknown ID is ErrNotFound.
 func (s *Service) Disable(ctx context.Context, admin User, userID int64, clientIP string) error {
 	if admin.ID == userID {
 		return ErrDisableSelf
 	}
-	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		repo := NewRepository(tx)
+	err := s.changeUser(ctx, func(repo *Repository) (int64, error) {
 		if err := repo.Disable(ctx, userID); err != nil {
-			return err
+			return userID, err
 		}
 		if _, err := repo.DeleteSessions(ctx, userID, 0, ""); err != nil {
-			return err
+			return userID, err
 		}
 		_, err := repo.RevokeAllAPITokens(ctx, userID) // issue 17: a disabled account's tokens die with it
-		return err
+		return userID, err
 	})
 	if err != nil {
 		return err
 	}
 	s.event(ctx, "user_disabled", "ok", userID, "", clientIP, "admin_id", admin.ID)
+	return nil
+}
+
+// SetRole gives a user the user or admin role; every instance applies it
+// to their sessions as soon as it commits (the user cache is invalidated
+// through NOTIFY). An admin cannot change their own role
+// (ErrChangeOwnRole, so an instance always keeps one admin who can undo
+// it); another role is ErrUnknownRole; an unknown ID is ErrNotFound.
+func (s *Service) SetRole(ctx context.Context, admin User, userID int64, role Role, clientIP string) error {
+	if role != RoleUser && role != RoleAdmin {
+		return ErrUnknownRole
+	}
+	if admin.ID == userID {
+		return ErrChangeOwnRole
+	}
+	err := s.changeUser(ctx, func(repo *Repository) (int64, error) {
+		return userID, repo.SetRole(ctx, userID, role)
+	})
+	if err != nil {
+		return err
+	}
+	s.event(ctx, "role_changed", "ok", userID, "", clientIP, "admin_id", admin.ID, "role", string(role))
 	return nil
 }
 
