@@ -110,6 +110,11 @@ type LoginInput struct {
 	Next     string `form:"next"`
 }
 
+// SetRoleInput is the admin's role form; the service checks the role.
+type SetRoleInput struct {
+	Role Role `form:"role"`
+}
+
 // ChangePasswordInput is the account page's password form.
 type ChangePasswordInput struct {
 	CurrentPassword string `form:"current_password" validate:"required,max=1024"`
