@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/maypok86/otter/v2"
+
+	"github.com/groundwork-dev/groundwork/internal/platform/logging"
 )
 
 // Keyed is a bounded cache-aside map (otter underneath) whose entries
@@ -69,6 +71,7 @@ func NewKeyed[K comparable, V any](o KeyedOptions[V]) *Keyed[K, V] {
 	k := &Keyed[K, V]{group: o.Group, ttl: o.TTL, groups: map[int64]groupMark{}}
 	k.entries = otter.Must(&otter.Options[K, stamped[V]]{
 		MaximumSize: o.MaxSize,
+		Logger:      ctxLogger{},
 		ExpiryCalculator: otter.ExpiryWritingFunc(func(e otter.Entry[K, stamped[V]]) time.Duration {
 			return max(o.TTL-time.Now().Sub(e.Value.loaded), time.Nanosecond)
 		}),
@@ -171,3 +174,15 @@ func (k *Keyed[K, V]) Resync(context.Context) error {
 
 // Lost stops serving from memory until the next Resync.
 func (k *Keyed[K, V]) Lost() { k.live.Store(false) }
+
+// ctxLogger sends otter's few log lines (a failed refresh, a panic in
+// its maintenance) to the context's logger, never to slog.Default.
+type ctxLogger struct{}
+
+func (ctxLogger) Warn(ctx context.Context, msg string, err error) {
+	logging.FromContext(ctx).WarnContext(ctx, "cache: "+msg, "err", err)
+}
+
+func (ctxLogger) Error(ctx context.Context, msg string, err error) {
+	logging.FromContext(ctx).ErrorContext(ctx, "cache: "+msg, "err", err)
+}
