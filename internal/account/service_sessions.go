@@ -1,8 +1,6 @@
 package account
 
-import (
-	"context"
-)
+import "context"
 
 // This file holds the session flows of Service: starting, reading and
 // ending sessions. Every one that ends a session announces it (changeUser
