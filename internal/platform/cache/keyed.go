@@ -87,7 +87,11 @@ func (k *Keyed[K, V]) Get(ctx context.Context, key K, load func(context.Context,
 		return load(ctx, key)
 	}
 	loader := otter.LoaderFunc[K, stamped[V]](func(ctx context.Context, key K) (stamped[V], error) {
-		s := stamped[V]{seq: k.seq.Load(), loaded: time.Now()}
+		// The time first, then the number: an entry voided by a mark
+		// (seq below it) began before the mark's time, so it has expired
+		// TTL after that time, when InvalidateGroup may prune the mark.
+		s := stamped[V]{loaded: time.Now()}
+		s.seq = k.seq.Load()
 		var err error
 		s.val, err = load(ctx, key)
 		return s, err
@@ -123,10 +127,11 @@ func (k *Keyed[K, V]) fresh(e stamped[V]) bool {
 // InvalidateGroup drops every entry of group g, and any load of it in
 // flight.
 func (k *Keyed[K, V]) InvalidateGroup(g int64) {
-	now := time.Now()
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.groups[g] = groupMark{seq: k.seq.Add(1), at: now}
+	seq := k.seq.Add(1)
+	now := time.Now() // after the number: see Get's loader
+	k.groups[g] = groupMark{seq: seq, at: now}
 	if now.Sub(k.pruned) > k.ttl {
 		// A mark older than TTL guards nothing: every entry loaded
 		// before it has expired.
