@@ -18,6 +18,7 @@ require (
 	github.com/jackc/puddle/v2 v2.2.3
 	github.com/joho/godotenv v1.5.1
 	github.com/klauspost/compress v1.20.1
+	github.com/maypok86/otter/v2 v2.4.0
 	github.com/minio/minio-go/v7 v7.4.1
 	github.com/moby/buildkit v0.31.2
 	github.com/moby/patternmatcher v0.6.1

@@ -5,7 +5,7 @@
 # places the tasks feature is wired, so the new feature builds and its tests pass before you change it:
 #   internal/PLURAL/               the package, its views and its tests
 #   migrations/NNNNN_PLURAL.sql    its tables (the next migration number)
-#   internal/app/features.go       built in newFeatures
+#   internal/app/features.go       built in newFeatures; its event log relayed (eventFeeds)
 #   internal/app/routes.go         pages at /PLURAL, API at /api/v1/PLURAL, behind auth.RequireUser
 #   internal/app/openapi.go        its part of the OpenAPI document
 #   web/layout/layout.templ        a navigation link
@@ -56,7 +56,7 @@ wire() { # FILE REGEX
     }' "$1" >"$1.new"
   mv "$1.new" "$1"
 }
-wire internal/app/features.go '(internal/tasks"|[[:space:]]tasks[[:space:]]*[:*])'
+wire internal/app/features.go '(internal/tasks"|[[:space:]]tasks[[:space:]]*[:*]|f\.tasks\.EventFeed)'
 wire internal/app/routes.go 'd\.tasks\.'
 wire internal/app/openapi.go '(internal/tasks"|tasks\.OpenAPI)'
 wire web/layout/layout.templ 'navLink\("/tasks"'

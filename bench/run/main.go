@@ -53,6 +53,7 @@ func main() {
 // servers is what a run starts.
 type servers struct {
 	app                         *proc
+	storageDir                  string // the app's STORAGE_DIR (uploads; none are made here)
 	adminURL                    string // the app's admin listener (metrics, pprof)
 	nethttp, chi, page, fortune *proc
 	startup                     time.Duration
@@ -62,6 +63,9 @@ type servers struct {
 func (s *servers) stop() {
 	for _, p := range []*proc{s.app, s.nethttp, s.chi, s.page, s.fortune} {
 		p.stop()
+	}
+	if s.storageDir != "" {
+		_ = os.RemoveAll(s.storageDir)
 	}
 }
 
@@ -93,15 +97,16 @@ func run(ctx context.Context, o options) error {
 	return nil
 }
 
-// appEnv is the app's production configuration for the run.
-func appEnv(o options, addr, admin string) []string {
+// appEnv is the app's production configuration for the run; production
+// requires an explicit STORAGE_DIR for the local storage driver.
+func appEnv(o options, addr, admin, storageDir string) []string {
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
 	return []string{
 		"APP_ENV=production", "HTTP_ADDR=" + addr, "BASE_URL=https://127.0.0.1", "ALLOWED_HOSTS=127.0.0.1",
 		"DATABASE_URL=" + o.dbURL, "SECRET_KEY=" + hex.EncodeToString(secret), "SMTP_URL=smtp://127.0.0.1:1",
 		"ADMIN_ADDR=" + admin, "MIGRATE_ON_START=false", "JOBS_IN_PROCESS=false", "LOG_LEVEL=info",
-		"LOG_FORMAT=json", "AUTH_RATE_LIMIT=1000",
+		"LOG_FORMAT=json", "AUTH_RATE_LIMIT=1000", "STORAGE_DIR=" + storageDir,
 	}
 }
 
@@ -118,7 +123,10 @@ func startAll(ctx context.Context, o options) (*servers, error) {
 		return s, err
 	}
 	s.adminURL = "http://" + admin
-	env := appEnv(o, addr, admin)
+	if s.storageDir, err = os.MkdirTemp("", "groundwork-bench-storage-"); err != nil {
+		return s, err
+	}
+	env := appEnv(o, addr, admin, s.storageDir)
 	user, err := prepare(ctx, o.app, env, o.dbURL)
 	if err != nil {
 		return s, err

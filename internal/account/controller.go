@@ -74,6 +74,7 @@ func (c *Controller) AccountRoutes(r chi.Router) {
 func (c *Controller) AdminRoutes(r chi.Router) {
 	r.Get("/users", httpx.Handle(c.index))                 // GET  /admin/users
 	r.Post("/users/{id}/disable", httpx.Handle(c.disable)) // POST /admin/users/{id}/disable
+	r.Post("/users/{id}/role", httpx.Handle(c.setRole))    // POST /admin/users/{id}/role
 }
 
 // new handles GET /signup.

@@ -102,6 +102,25 @@ func (c *Controller) disable(w http.ResponseWriter, r *http.Request) error {
 	return httpx.Redirect(w, r, AdminUsersURL())
 }
 
+// setRole handles POST /admin/users/{id}/role (form field role: user or
+// admin). The user's sessions on every instance have the new role as
+// soon as it commits.
+func (c *Controller) setRole(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.IDParam(r, "id")
+	if err != nil {
+		return err
+	}
+	var in SetRoleInput
+	if err := httpx.DecodeForm(w, r, &in); err != nil {
+		return err
+	}
+	if err := c.svc.SetRole(r.Context(), currentUser(r), id, in.Role, middleware.ClientIPFrom(r)); err != nil {
+		return err
+	}
+	c.flash.Put(r.Context(), "The role was changed.")
+	return httpx.Redirect(w, r, AdminUsersURL())
+}
+
 // currentToken is the store key of this request's session.
 func (c *Controller) currentToken(r *http.Request) string {
 	return session.HashToken(c.sessions.Token(r.Context()))

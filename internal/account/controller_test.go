@@ -5,8 +5,11 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/groundwork-dev/groundwork/internal/account"
 	"github.com/groundwork-dev/groundwork/internal/platform/auth"
@@ -157,6 +160,63 @@ func TestAdminAuthorization(t *testing.T) {
 	}
 	if resp, _ := admin.Post(account.DisableUserURL(99999), url.Values{}); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("disable unknown user = %d, want 404", resp.StatusCode)
+	}
+}
+
+// TestAdminSetRole: an admin makes a user an admin and back from the
+// users page; a user's own role, another role and an unknown user are
+// refused, and only admins may post.
+func TestAdminSetRole(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, serverOptions{})
+	bob := s.mustCreateVerified(t, "bob@example.com", account.RoleUser)
+	admin := s.mustCreateVerified(t, "admin@example.com", account.RoleAdmin)
+	asBob := s.browser(t)
+	asBob.login("bob@example.com", goodPassword)
+	if resp, _ := asBob.Post(account.SetRoleURL(bob.ID), url.Values{"role": {"admin"}}); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("non-admin role change = %d, want 403", resp.StatusCode)
+	}
+	asAdmin := s.browser(t)
+	asAdmin.login("admin@example.com", goodPassword)
+	_, body := asAdmin.Get(account.AdminUsersURL())
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := doc.Find(`[data-testid="user"][data-user-id="` + strconv.FormatInt(bob.ID, 10) + `"]`)
+	if v, _ := row.Find(`[data-testid="role-form"] input[name="role"]`).Attr("value"); v != "admin" {
+		t.Errorf("bob's row offers role %q, want admin", v)
+	}
+	if n := doc.Find(`[data-user-id="` + strconv.FormatInt(admin.ID, 10) + `"] [data-testid="role-form"]`).Length(); n != 0 {
+		t.Error("the admin's own row offers a role change")
+	}
+
+	for _, tc := range []struct {
+		name string
+		id   int64
+		role string
+		want int
+	}{
+		{"own role", admin.ID, "user", http.StatusConflict},
+		{"unknown role", bob.ID, "root", http.StatusUnprocessableEntity},
+		{"unknown user", 99999, "admin", http.StatusNotFound},
+	} {
+		if resp, _ := asAdmin.Post(account.SetRoleURL(tc.id), url.Values{"role": {tc.role}}); resp.StatusCode != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, resp.StatusCode, tc.want)
+		}
+	}
+
+	if resp, _ := asAdmin.Post(account.SetRoleURL(bob.ID), url.Values{"role": {"admin"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("make bob admin = %d, want 303", resp.StatusCode)
+	}
+	if resp, _ := asBob.Get(account.AdminUsersURL()); resp.StatusCode != http.StatusOK {
+		t.Errorf("bob, now an admin, GET /admin/users = %d, want 200", resp.StatusCode)
+	}
+	if resp, _ := asAdmin.Post(account.SetRoleURL(bob.ID), url.Values{"role": {"user"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("make bob a user again = %d, want 303", resp.StatusCode)
+	}
+	if resp, _ := asBob.Get(account.AdminUsersURL()); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("bob, a user again, GET /admin/users = %d, want 403", resp.StatusCode)
 	}
 }
 

@@ -23,7 +23,9 @@ func currentUser(r *http.Request) User {
 }
 
 // Authenticate loads the session's user, if any, into the request context
-// as its auth.Identity, which every feature and the layout read. A
+// as its auth.Identity, which every feature and the layout read. The user
+// comes from the user cache when it holds the session (no query; see
+// service_usercache.go for how writes on any instance drop it). A
 // session whose user was signed out elsewhere or disabled is destroyed,
 // and the request continues anonymous. It runs after the session
 // manager's LoadAndSave (and middleware.NoStore, so personal pages are

@@ -67,6 +67,8 @@ var (
 	ErrSessionNotFound = apperr.New(apperr.NotFound, "No such session.")
 	ErrInvalidToken    = apperr.New(apperr.NotFound, "This link is invalid or has expired. Ask for a new one.")
 	ErrDisableSelf     = apperr.New(apperr.Conflict, "You cannot disable your own account.")
+	ErrChangeOwnRole   = apperr.New(apperr.Conflict, "You cannot change your own role.")
+	ErrUnknownRole     = apperr.Validation("Please correct the highlighted fields.", map[string]string{"role": "Role must be user or admin."})
 )
 
 // Token lifetimes.
@@ -106,6 +108,11 @@ type LoginInput struct {
 	Email    string `form:"email" validate:"required,max=254"`
 	Password string `form:"password" validate:"required,max=1024"`
 	Next     string `form:"next"`
+}
+
+// SetRoleInput is the admin's role form; the service checks the role.
+type SetRoleInput struct {
+	Role Role `form:"role"`
 }
 
 // ChangePasswordInput is the account page's password form.

@@ -89,6 +89,12 @@ func (r *Repository) Disable(ctx context.Context, id int64) error {
 	return affectedOne(tag, err, "disable")
 }
 
+// SetRole gives a user a role. It returns ErrNotFound for an unknown ID.
+func (r *Repository) SetRole(ctx context.Context, id int64, role Role) error {
+	tag, err := r.db.Exec(ctx, `UPDATE users SET role = $2 WHERE id = $1`, id, role)
+	return affectedOne(tag, err, "set role")
+}
+
 // ListUsers returns up to limit users, newest first.
 func (r *Repository) ListUsers(ctx context.Context, limit int) ([]User, error) {
 	rows, err := r.db.Query(ctx, `SELECT `+userColumns+` FROM users ORDER BY id DESC LIMIT $1`, limit)

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
+	"github.com/groundwork-dev/groundwork/internal/platform/cache"
 	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
@@ -52,11 +53,12 @@ type Service struct {
 	hasher *password.Hasher
 	jobs   jobs.Inserter // emails go out as jobs (jobs.go)
 	cfg    Config
+	users  *cache.Keyed[string, User] // session token hash → user (service_usercache.go)
 }
 
 // NewService returns a Service that enqueues its emails on queue.
 func NewService(pool *pgxpool.Pool, hasher *password.Hasher, queue jobs.Inserter, cfg Config) *Service {
-	return &Service{pool: pool, repo: NewRepository(pool), hasher: hasher, jobs: queue, cfg: cfg}
+	return &Service{pool: pool, repo: NewRepository(pool), hasher: hasher, jobs: queue, cfg: cfg, users: newUserCache()}
 }
 
 // Signup creates a user with the user role and, in the same transaction,
@@ -169,90 +171,55 @@ func (s *Service) loginFailed(ctx context.Context, userID int64, email, clientIP
 	return ErrInvalidCredentials
 }
 
-// StartSession records that the session with token belongs to u.
-func (s *Service) StartSession(ctx context.Context, u User, token, userAgent, clientIP string) error {
-	return s.repo.AddSession(ctx, token, u.ID, userAgent, clientIP)
-}
-
-// SessionUser returns the user signed in with token, or ErrSessionNotFound
-// when the session was ended or the account disabled.
-func (s *Service) SessionUser(ctx context.Context, token string) (User, error) {
-	return s.repo.SessionUser(ctx, token)
-}
-
-// RenewSession follows a session to its renewed token.
-func (s *Service) RenewSession(ctx context.Context, oldToken, newToken string) error {
-	return s.repo.ReplaceSessionToken(ctx, oldToken, newToken)
-}
-
-// Logout forgets the session with token.
-func (s *Service) Logout(ctx context.Context, u User, token, clientIP string) error {
-	if err := s.repo.DeleteSessionByToken(ctx, token); err != nil {
-		return err
-	}
-	s.event(ctx, "logout", "ok", u.ID, u.Email, clientIP)
-	return nil
-}
-
-// Sessions lists the user's live sessions, marking the one with currentToken.
-func (s *Service) Sessions(ctx context.Context, userID int64, currentToken string) ([]Session, error) {
-	return s.repo.Sessions(ctx, userID, currentToken)
-}
-
-// RevokeSession ends one of the user's other sessions. It returns
-// ErrSessionNotFound if there is no such session of theirs (the current
-// session ends with Logout).
-func (s *Service) RevokeSession(ctx context.Context, u User, sessionID int64, currentToken, clientIP string) error {
-	if sessionID <= 0 {
-		return ErrSessionNotFound
-	}
-	n, err := s.repo.DeleteSessions(ctx, u.ID, sessionID, currentToken)
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return ErrSessionNotFound
-	}
-	s.event(ctx, "session_revoked", "ok", u.ID, u.Email, clientIP)
-	return nil
-}
-
-// RevokeOtherSessions ends every session of the user but the current one.
-func (s *Service) RevokeOtherSessions(ctx context.Context, u User, currentToken, clientIP string) error {
-	if _, err := s.repo.DeleteSessions(ctx, u.ID, 0, currentToken); err != nil {
-		return err
-	}
-	s.event(ctx, "sessions_revoked", "ok", u.ID, u.Email, clientIP)
-	return nil
-}
-
 // Users lists the most recent accounts, for admins.
 func (s *Service) Users(ctx context.Context) ([]User, error) {
 	return s.repo.ListUsers(ctx, 500)
 }
 
 // Disable disables an account, ends all its sessions and revokes all its
-// API tokens. An admin cannot
+// API tokens; every instance refuses its sessions as soon as it commits
+// (the user cache is invalidated through NOTIFY). An admin cannot
 // disable themselves (ErrDisableSelf); an unknown ID is ErrNotFound.
 func (s *Service) Disable(ctx context.Context, admin User, userID int64, clientIP string) error {
 	if admin.ID == userID {
 		return ErrDisableSelf
 	}
-	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		repo := NewRepository(tx)
+	err := s.changeUser(ctx, func(repo *Repository) (int64, error) {
 		if err := repo.Disable(ctx, userID); err != nil {
-			return err
+			return userID, err
 		}
 		if _, err := repo.DeleteSessions(ctx, userID, 0, ""); err != nil {
-			return err
+			return userID, err
 		}
 		_, err := repo.RevokeAllAPITokens(ctx, userID) // issue 17: a disabled account's tokens die with it
-		return err
+		return userID, err
 	})
 	if err != nil {
 		return err
 	}
 	s.event(ctx, "user_disabled", "ok", userID, "", clientIP, "admin_id", admin.ID)
+	return nil
+}
+
+// SetRole gives a user the user or admin role; every instance applies it
+// to their sessions as soon as it commits (the user cache is invalidated
+// through NOTIFY). An admin cannot change their own role
+// (ErrChangeOwnRole, so an instance always keeps one admin who can undo
+// it); another role is ErrUnknownRole; an unknown ID is ErrNotFound.
+func (s *Service) SetRole(ctx context.Context, admin User, userID int64, role Role, clientIP string) error {
+	if role != RoleUser && role != RoleAdmin {
+		return ErrUnknownRole
+	}
+	if admin.ID == userID {
+		return ErrChangeOwnRole
+	}
+	err := s.changeUser(ctx, func(repo *Repository) (int64, error) {
+		return userID, repo.SetRole(ctx, userID, role)
+	})
+	if err != nil {
+		return err
+	}
+	s.event(ctx, "role_changed", "ok", userID, "", clientIP, "admin_id", admin.ID, "role", string(role))
 	return nil
 }
 

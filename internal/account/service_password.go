@@ -5,9 +5,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
 	"github.com/groundwork-dev/groundwork/internal/platform/validate"
 )
 
@@ -38,13 +35,12 @@ func (s *Service) ChangePassword(ctx context.Context, u User, in ChangePasswordI
 	if err != nil {
 		return fmt.Errorf("account service: hash password: %w", err)
 	}
-	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		repo := NewRepository(tx)
+	err = s.changeUser(ctx, func(repo *Repository) (int64, error) {
 		if err := repo.SetPasswordHash(ctx, u.ID, newHash); err != nil {
-			return err
+			return u.ID, err
 		}
 		_, err := repo.DeleteSessions(ctx, u.ID, 0, currentToken)
-		return err
+		return u.ID, err
 	})
 	if err != nil {
 		return fmt.Errorf("account service: change password: %w", err)
@@ -84,18 +80,17 @@ func (s *Service) ResetPassword(ctx context.Context, token string, in ResetInput
 		return fmt.Errorf("account service: hash password: %w", err)
 	}
 	var userID int64
-	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		repo := NewRepository(tx)
+	err = s.changeUser(ctx, func(repo *Repository) (int64, error) {
 		id, err := repo.ConsumeToken(ctx, hashToken(token), purposePasswordReset)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		userID = id
 		if err := repo.SetPasswordHash(ctx, id, newHash); err != nil {
-			return err
+			return id, err
 		}
 		_, err = repo.DeleteSessions(ctx, id, 0, "")
-		return err
+		return id, err
 	})
 	if err != nil {
 		s.event(ctx, "password_reset", "failed", 0, "", clientIP)
@@ -108,13 +103,12 @@ func (s *Service) ResetPassword(ctx context.Context, token string, in ResetInput
 // VerifyEmail confirms an address with a verification token. It returns
 // ErrInvalidToken for an unknown, used or expired token.
 func (s *Service) VerifyEmail(ctx context.Context, token, clientIP string) error {
-	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		repo := NewRepository(tx)
+	err := s.changeUser(ctx, func(repo *Repository) (int64, error) {
 		id, err := repo.ConsumeToken(ctx, hashToken(token), purposeEmailVerification)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		return repo.MarkVerified(ctx, id)
+		return id, repo.MarkVerified(ctx, id)
 	})
 	if err != nil {
 		return err

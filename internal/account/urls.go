@@ -58,3 +58,8 @@ func AdminUsersURL() string { return "/admin/users" }
 func DisableUserURL(id int64) string {
 	return AdminUsersURL() + "/" + strconv.FormatInt(id, 10) + "/disable"
 }
+
+// SetRoleURL is where an admin's form changes the role of the user id.
+func SetRoleURL(id int64) string {
+	return AdminUsersURL() + "/" + strconv.FormatInt(id, 10) + "/role"
+}

@@ -417,15 +417,34 @@ func TestAdminUsersPage(t *testing.T) {
 				t.Errorf("row %d lacks %q", i, s)
 			}
 		}
-		form := row.Find("form")
+		form := row.Find(`form[data-testid="disable-form"]`)
 		if got := form.Length() == 1; got != wantDisable[i] {
 			t.Errorf("row %d: disable form present = %v, want %v", i, got, wantDisable[i])
 			return
+		}
+		// The role form goes with the disable form: active accounts other
+		// than the admin's own, offering the other role.
+		role := row.Find(`form[data-testid="role-form"]`)
+		if got := role.Length() == 1; got != wantDisable[i] {
+			t.Errorf("row %d: role form present = %v, want %v", i, got, wantDisable[i])
 		}
 		if !wantDisable[i] {
 			return
 		}
 		id := row.AttrOr("data-user-id", "")
+		wantRole, wantLabel := "admin", "Make admin"
+		if strings.Contains(row.Text(), "Admin") {
+			wantRole, wantLabel = "user", "Make user"
+		}
+		if got := role.AttrOr("action", ""); got != "/admin/users/"+id+"/role" || role.AttrOr("method", "") != "post" {
+			t.Errorf("row %d: role action = %q", i, got)
+		}
+		if got := role.Find(`input[name="role"]`).AttrOr("value", ""); got != wantRole {
+			t.Errorf("row %d: role form offers %q, want %q", i, got, wantRole)
+		}
+		if got := strings.TrimSpace(role.Find(`button[type="submit"]`).Text()); !strings.HasPrefix(got, wantLabel) {
+			t.Errorf("row %d: role button %q, want %q", i, got, wantLabel)
+		}
 		if got := form.AttrOr("action", ""); got != "/admin/users/"+id+"/disable" || form.AttrOr("method", "") != "post" {
 			t.Errorf("row %d: disable action = %q", i, got)
 		}

@@ -14,9 +14,9 @@ import (
 // (a renamed copy of internal/tasks, wired in), `UPDATE_GOLDEN=1 go test
 // ./internal/app -run TestRouteTable`, then the tests that the new feature
 // touches (instead of the whole `make test`, for time): the new package's
-// own tests, the route table, the import graph, the OpenAPI coverage and
-// the migrations' round trip. If internal/tasks stops being copyable, this
-// fails.
+// own tests, the route table, the import graph, the OpenAPI coverage, the
+// relay of its events and the migrations' round trip. If internal/tasks
+// stops being copyable, this fails.
 func TestCopyFeature(t *testing.T) {
 	if testing.Short() {
 		t.Skip("copies the repository and builds it (skipped with -short)")
@@ -40,7 +40,7 @@ func TestCopyFeature(t *testing.T) {
 	}
 	runIn(t, dir, nil, "go", "vet", "./internal/projects/", "./internal/app/")
 	runIn(t, dir, nil, "go", "test", "-count=1", "./internal/projects/")
-	runIn(t, dir, nil, "go", "test", "-count=1", "-run", "^(TestRouteTable|TestImportGraph|TestOpenAPIRouteCoverage)$", "./internal/app")
+	runIn(t, dir, nil, "go", "test", "-count=1", "-run", "^(TestRouteTable|TestImportGraph|TestOpenAPIRouteCoverage|TestEveryEventLogIsRelayed)$", "./internal/app")
 	runIn(t, dir, nil, "go", "test", "-count=1", "-run", "^TestMigrationsRoundTrip$", "./internal/platform/postgres")
 }
 

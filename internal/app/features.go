@@ -44,6 +44,15 @@ type features struct {
 	events *sse.Broker
 }
 
+// eventFeeds is the event log of every feature with live updates, each
+// with its NOTIFY channel: the instance relays each into the broker
+// (events.go). `make feature` repeats the tasks line for a copy.
+func (f features) eventFeeds() []sse.Feed {
+	return []sse.Feed{
+		f.tasks.EventFeed(),
+	}
+}
+
 // newFeatures builds each feature from its dependencies, explicitly (no
 // container, no registration). Services enqueue their jobs on q. Tests
 // call it with a fast password hasher; m may be nil (no metrics).

@@ -75,7 +75,7 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 		startWorker()
 	}
 
-	startEventRelay(bgCtx, &background, p.pool, p.features.events, p.log)
+	startListener(bgCtx, &background, p.pool, p.features, p.log)
 	checker := health.New(p.pool, p.migrator, p.log)
 	return serveHTTP(ctx, stopSignals, p.cfg, p.log, routeDeps{cfg: p.cfg, log: p.log, checker: checker, features: p.features, obs: p.obs})
 }

@@ -113,6 +113,7 @@ var sweepInputs = map[string]sweepInput{
 	"POST /account/verify-email":           {},
 	"GET /admin/users":                     {adminOnly: true},
 	"POST /admin/users/{id}/disable":       {path: map[string]sweepPath{"id": pathVictim}, adminOnly: true},
+	"POST /admin/users/{id}/role":          {path: map[string]sweepPath{"id": pathVictim}, form: []string{"role"}, base: map[string]any{"role": "admin"}, adminOnly: true},
 	"GET /api/v1/openapi.json":             {outsideRule: true},
 	"GET /api/v1/tasks/":                   {query: []string{"status", "q", "limit", "cursor", "all"}},
 	"POST /api/v1/tasks/":                  {json: []string{"title", "notes", "status", "due_date"}, base: taskBase},

@@ -13,6 +13,11 @@ import (
 // TaskEventsURL is the live-update stream of the task pages.
 func TaskEventsURL() string { return TasksURL() + "/events" }
 
+// EventFeed is the feature's event log and its channel, which the app's
+// relay follows so that a change made through any instance reaches the
+// streams open on this one.
+func (c *Controller) EventFeed() sse.Feed { return c.svc.EventFeed() }
+
 // stream handles GET /tasks/events: a text/event-stream of the signed-in
 // user's task events, or everyone's with ?all=1 (admins only; 403 for
 // others). Each event has the event-log id:, a task.created /

@@ -19,15 +19,12 @@ func (c *Controller) indexView(r *http.Request) (IndexView, error) {
 	if err != nil {
 		return IndexView{}, err
 	}
-	page, err := c.list(r, p)
+	// The page and where its live stream starts: one round trip.
+	page, head, err := c.svc.ListWithHead(r.Context(), auth.MustFrom(r), p)
 	if err != nil {
 		return IndexView{}, err
 	}
-	live, err := c.liveURL(r, p.Everyone)
-	if err != nil {
-		return IndexView{}, err
-	}
-	return IndexView{Params: p, Page: page, Today: c.svc.Today(), Viewer: auth.MustFrom(r), Live: live}, nil
+	return IndexView{Params: p, Page: page, Today: c.svc.Today(), Viewer: auth.MustFrom(r), Live: liveURL(head, p.Everyone)}, nil
 }
 
 // list loads one page of the list: the signed-in user's tasks, or

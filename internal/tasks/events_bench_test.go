@@ -13,6 +13,7 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/logging/logtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres/pgtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/sse"
+	"github.com/groundwork-dev/groundwork/internal/platform/sse/ssetest"
 	"github.com/groundwork-dev/groundwork/internal/tasks"
 )
 
@@ -39,10 +40,6 @@ func BenchmarkCommitToDelivery(b *testing.B) {
 	for inst := range 2 {
 		broker := sse.NewBroker(sse.Options{})
 		log, _ := logtest.New(slog.LevelWarn)
-		relay := sse.NewRelay(pool.Config().ConnConfig.Copy(), tasks.EventsChannel, tasks.NewFeed(pool), broker, log)
-		ctx, cancel := context.WithCancel(context.Background())
-		go relay.Run(ctx)
-		b.Cleanup(cancel)
 		for range perInstance {
 			sub, _ := broker.Subscribe(tasks.TopicUser(userID))
 			go func() {
@@ -55,9 +52,7 @@ func BenchmarkCommitToDelivery(b *testing.B) {
 				}
 			}()
 		}
-		for relay.Connects() == 0 {
-			time.Sleep(10 * time.Millisecond)
-		}
+		ssetest.StartRelay(b, pool.Config().ConnConfig.Copy(), svc.EventFeed(), broker, log)
 	}
 	b.ResetTimer()
 	for range b.N {

@@ -51,10 +51,14 @@ type Feed struct{ db postgres.DBTX }
 // NewFeed returns a Feed on db (the pool).
 func NewFeed(db postgres.DBTX) *Feed { return &Feed{db: db} }
 
+// eventHead reads the newest event ID, 0 if there is none (an index-only
+// max()).
+const eventHead = `SELECT coalesce(max(id), 0) FROM task_events`
+
 // Head returns the newest event ID, 0 if there is none.
 func (f *Feed) Head(ctx context.Context) (int64, error) {
 	var id int64
-	if err := f.db.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM task_events`).Scan(&id); err != nil {
+	if err := f.db.QueryRow(ctx, eventHead).Scan(&id); err != nil {
 		return 0, fmt.Errorf("tasks feed: head: %w", postgres.Translate(err))
 	}
 	return id, nil

@@ -167,7 +167,7 @@ WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE '
 	for i := range 5 {
 		want = append(want, mustAddTask(t, alice, titleForm("during "+strconv.Itoa(i))))
 	}
-	waitUntil(t, func() bool { return a.relay.Connects() >= 2 })
+	waitUntil(t, func() bool { return a.listener.Connects() >= 2 })
 	want = append(want, mustAddTask(t, alice, titleForm("after")))
 	for _, id := range want {
 		if f := stream.NextEvent(t, eventWait); taskOf(t, f) != id {

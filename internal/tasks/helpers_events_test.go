@@ -15,19 +15,21 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/auth"
 	"github.com/groundwork-dev/groundwork/internal/platform/httpx/httpxtest"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging/logtest"
+	"github.com/groundwork-dev/groundwork/internal/platform/pgnotify"
 	"github.com/groundwork-dev/groundwork/internal/platform/sse"
 	"github.com/groundwork-dev/groundwork/internal/platform/sse/ssetest"
 	"github.com/groundwork-dev/groundwork/internal/tasks"
 	"github.com/groundwork-dev/groundwork/web/layout"
 )
 
-// instance is one app instance for the live-update tests: its own broker
-// and LISTEN relay and its own HTTP server, on a shared database.
+// instance is one app instance for the live-update tests: its own broker,
+// LISTEN connection and relay, and its own HTTP server, on a shared
+// database.
 type instance struct {
-	srv    *httpxtest.Server
-	broker *sse.Broker
-	relay  *sse.Relay
-	pool   *pgxpool.Pool
+	srv      *httpxtest.Server
+	broker   *sse.Broker
+	listener *pgnotify.Listener
+	pool     *pgxpool.Pool
 }
 
 // newInstance starts an instance on pool's database; it stops with the test.
@@ -38,13 +40,9 @@ func newInstance(t *testing.T, pool *pgxpool.Pool, opts sse.Options) *instance {
 	c := tasks.NewController(tasks.NewService(pool, time.Now), h.Flash, broker)
 	srv := h.Serve(func(r chi.Router) { r.With(auth.RequireUser).Route(tasks.TasksURL(), c.Routes) })
 	log, _ := logtest.New(slog.LevelDebug)
-	relay := sse.NewRelay(pool.Config().ConnConfig.Copy(), tasks.EventsChannel, tasks.NewFeed(pool), broker, log)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); relay.Run(ctx) }()
-	t.Cleanup(func() { broker.Close(); cancel(); <-done })
-	waitUntil(t, func() bool { return relay.Connects() > 0 })
-	return &instance{srv: srv, broker: broker, relay: relay, pool: pool}
+	t.Cleanup(broker.Close)
+	listener := ssetest.StartRelay(t, pool.Config().ConnConfig.Copy(), c.EventFeed(), broker, log)
+	return &instance{srv: srv, broker: broker, listener: listener, pool: pool}
 }
 
 // as returns a client of the instance signed in as an existing user.

@@ -82,28 +82,79 @@ func (r *Repository) ListAll(ctx context.Context, p ListParams) (Page, error) {
 }
 
 func (r *Repository) list(ctx context.Context, query string, p ListParams, owner ...any) (Page, error) {
+	args, err := listArgs(p, owner...)
+	if err != nil {
+		return Page{}, err
+	}
+	rows, err := r.db.Query(ctx, query, args...)
+	if err != nil {
+		return Page{}, fmt.Errorf("tasks repository: list: %w", postgres.Translate(err))
+	}
+	page, err := collectPage(rows, p.Limit)
+	if err != nil {
+		return Page{}, fmt.Errorf("tasks repository: list: %w", postgres.Translate(err))
+	}
+	return page, nil
+}
+
+// ListWithHead is List plus the newest event ID (where the page's live
+// stream starts), in one round trip: the two reads are independent, so
+// they go as one pgx.Batch.
+func (r *Repository) ListWithHead(ctx context.Context, userID int64, p ListParams) (Page, int64, error) {
+	return r.listWithHead(ctx, listOwn, p, userID)
+}
+
+// ListAllWithHead is ListAll plus the newest event ID, in one round trip:
+// for admins only, which the service checks.
+func (r *Repository) ListAllWithHead(ctx context.Context, p ListParams) (Page, int64, error) {
+	return r.listWithHead(ctx, listAll, p)
+}
+
+func (r *Repository) listWithHead(ctx context.Context, query string, p ListParams, owner ...any) (Page, int64, error) {
+	args, err := listArgs(p, owner...)
+	if err != nil {
+		return Page{}, 0, err
+	}
+	var page Page
+	var head int64
+	b := &pgx.Batch{}
+	b.Queue(query, args...).Query(func(rows pgx.Rows) (err error) {
+		page, err = collectPage(rows, p.Limit)
+		return err
+	})
+	b.Queue(eventHead).QueryRow(func(row pgx.Row) error { return row.Scan(&head) })
+	if err := r.db.SendBatch(ctx, b).Close(); err != nil {
+		return Page{}, 0, fmt.Errorf("tasks repository: list with head: %w", postgres.Translate(err))
+	}
+	return page, head, nil
+}
+
+// listArgs are the list queries' arguments ($1…$5, then the owner). It
+// returns ErrBadCursor for a cursor this package did not make.
+func listArgs(p ListParams, owner ...any) ([]any, error) {
 	c, err := decodeCursor(p.Cursor)
 	if err != nil {
-		return Page{}, ErrBadCursor
+		return nil, ErrBadCursor
 	}
 	var afterTime *time.Time
 	var afterID int64
 	if c != nil {
 		afterTime, afterID = &c.CreatedAt, c.ID
 	}
-	args := append([]any{string(p.Status), p.Query, afterTime, afterID, p.Limit + 1}, owner...)
-	rows, err := r.db.Query(ctx, query, args...)
-	if err != nil {
-		return Page{}, fmt.Errorf("tasks repository: list: %w", postgres.Translate(err))
-	}
+	return append([]any{string(p.Status), p.Query, afterTime, afterID, p.Limit + 1}, owner...), nil
+}
+
+// collectPage reads up to limit+1 rows into a page: the extra row only
+// says there is a next page, whose cursor follows the last row kept.
+func collectPage(rows pgx.Rows, limit int) (Page, error) {
 	items, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Task, error) { return scanTask(row) })
 	if err != nil {
-		return Page{}, fmt.Errorf("tasks repository: list: %w", postgres.Translate(err))
+		return Page{}, err
 	}
 	page := Page{Items: items}
-	if len(items) > p.Limit {
-		page.Items = items[:p.Limit]
-		page.NextCursor = encodeCursor(page.Items[p.Limit-1])
+	if len(items) > limit {
+		page.Items = items[:limit]
+		page.NextCursor = encodeCursor(page.Items[limit-1])
 	}
 	if page.Items == nil {
 		page.Items = []Task{}

@@ -58,6 +58,25 @@ func (s *Service) ListAll(ctx context.Context, who auth.Identity, p ListParams) 
 	return s.repo.ListAll(ctx, p)
 }
 
+// ListWithHead is List, or ListAll when p.Everyone, plus the newest event
+// ID (where the page's live stream starts), read in one round trip. It
+// returns ErrNotAdmin for everyone's tasks to a non-admin, and an Invalid
+// error for invalid params.
+func (s *Service) ListWithHead(ctx context.Context, who auth.Identity, p ListParams) (Page, int64, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.ListWithHead")
+	defer span.End()
+	if p.Everyone && !who.IsAdmin() {
+		return Page{}, 0, ErrNotAdmin
+	}
+	if problems := p.Normalize(); len(problems) > 0 {
+		return Page{}, 0, apperr.Validation("The request has invalid parameters.", problems)
+	}
+	if p.Everyone {
+		return s.repo.ListAllWithHead(ctx, p)
+	}
+	return s.repo.ListWithHead(ctx, who.UserID, p)
+}
+
 // Get returns a task who may read: their own, or any task for an admin.
 // It returns ErrNotFound otherwise.
 func (s *Service) Get(ctx context.Context, who auth.Identity, id int64) (Task, error) {

@@ -49,3 +49,9 @@ func (s *Service) EventsSince(ctx context.Context, who auth.Identity, all bool, 
 func (s *Service) EventHead(ctx context.Context) (int64, error) {
 	return NewFeed(s.pool).Head(ctx)
 }
+
+// EventFeed is the task event log with its NOTIFY channel: the app relays
+// it into the broker of every instance (internal/app/events.go).
+func (s *Service) EventFeed() sse.Feed {
+	return sse.Feed{Channel: EventsChannel, Source: NewFeed(s.pool)}
+}

@@ -1,6 +1,8 @@
 // Package cache holds in-process caches for the hot paths (cache-aside):
 // what a page shows on every view is read from the database once per TTL,
-// not once per request.
+// not once per request. Value is one value (the home page's facts);
+// Keyed is a bounded map whose entries are dropped by group when another
+// instance announces a write (the signed-in user, by session).
 package cache
 
 import (

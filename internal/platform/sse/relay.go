@@ -2,12 +2,8 @@ package sse
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"sync/atomic"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // Message is an event with the topics it is published to.
@@ -26,88 +22,96 @@ type Source interface {
 	After(ctx context.Context, after int64, limit int) ([]Message, error)
 }
 
+// Feed is a feature's event log and the NOTIFY channel that announces
+// each new row of it (sent in the transaction that inserts the row). A
+// feature with live updates exposes one; the app relays every feed.
+type Feed struct {
+	Channel string
+	Source  Source
+}
+
 // relayBatch is how many events one catch-up query reads.
 const relayBatch = 1000
 
-// Relay feeds a Broker from a Source, woken by PostgreSQL NOTIFY on one
-// channel. It holds one dedicated connection (not from the request pool)
-// for LISTEN; when that connection breaks (a database restart, a killed
-// backend) it reconnects with backoff and catches up from the log, from
-// the last ID it published: no gap, no duplicate. Notifications are only
-// wake-ups; the rows are read from the log, so a lost notification costs
-// nothing once the next one (or a reconnect) arrives.
+// Relay feeds a Broker from a Source. It is the pgnotify.Handler of the
+// source's channel on the instance's one LISTEN connection: a
+// notification only wakes it, and it reads every event above the last ID
+// it published from the log. After the LISTEN connection breaks (a
+// database restart, a killed backend) the listener reconnects and calls
+// Resync, which catches up the same way: no gap, no duplicate. A lost
+// notification costs nothing once the next one (or a reconnect) arrives.
+// The reads run on Run's goroutine, so the listener never waits on them.
 type Relay struct {
-	conn    *pgx.ConnConfig
-	channel string
 	source  Source
 	broker  *Broker
 	log     *slog.Logger
-	last    int64
-	started bool
-	// Connects counts LISTEN sessions started (for tests and logs).
-	connects atomic.Int64
+	wake    chan struct{} // one pending wake-up is enough: a catch-up reads everything
+	last    int64         // the last ID published; Run's goroutine only, after the first Resync
+	started bool          // last holds the head read at the first Resync
 }
 
-// NewRelay returns a Relay; conn is the database to LISTEN on (a copy of
-// the pool's connection config).
-func NewRelay(conn *pgx.ConnConfig, channel string, src Source, b *Broker, log *slog.Logger) *Relay {
-	return &Relay{conn: conn, channel: channel, source: src, broker: b, log: log}
+// NewRelay returns a Relay from src into b. Register it with the
+// listener on the source's channel and start Run.
+func NewRelay(src Source, b *Broker, log *slog.Logger) *Relay {
+	return &Relay{source: src, broker: b, log: log, wake: make(chan struct{}, 1)}
 }
 
-// Connects is the number of LISTEN sessions started so far.
-func (r *Relay) Connects() int64 { return r.connects.Load() }
+// Notify wakes the relay: something new was committed.
+func (r *Relay) Notify(string) { r.poke() }
 
-// Run relays until ctx is done, reconnecting as often as needed.
+// Resync wakes the relay to catch up on what committed while LISTEN was
+// off. The first one reads the log's head: events before it were before
+// any subscriber, and are not published. Until it succeeds, Run waits.
+func (r *Relay) Resync(ctx context.Context) error {
+	if !r.started {
+		head, err := r.source.Head(ctx)
+		if err != nil {
+			return err
+		}
+		// Run reads last only after a wake-up, which the poke below
+		// orders after this write.
+		r.last, r.started = head, true
+	}
+	r.poke()
+	return nil
+}
+
+// Lost does nothing: the next Resync catches up.
+func (r *Relay) Lost() {}
+
+func (r *Relay) poke() {
+	select {
+	case r.wake <- struct{}{}:
+	default: // a wake-up is already pending
+	}
+}
+
+// Run publishes what each wake-up finds in the log, until ctx is done. A
+// failed read is retried with backoff (from 100 ms to 5 s).
 func (r *Relay) Run(ctx context.Context) {
 	delay := 100 * time.Millisecond
-	for ctx.Err() == nil {
-		began := time.Now()
-		err := r.session(ctx)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.wake:
+		}
+		err := r.catchUp(ctx)
+		if err == nil {
+			delay = 100 * time.Millisecond
+			continue
+		}
 		if ctx.Err() != nil {
 			return
 		}
-		if time.Since(began) > 10*time.Second {
-			delay = 100 * time.Millisecond // it worked for a while: retry fast
-		}
-		r.log.Warn("sse relay: LISTEN connection lost; reconnecting", "channel", r.channel, "in", delay, "err", err)
+		r.log.Warn("sse relay: reading the event log failed; retrying", "in", delay, "err", err)
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(delay):
 		}
 		delay = min(delay*2, 5*time.Second)
-	}
-}
-
-// session connects, LISTENs, catches up, then relays each notification
-// until the connection fails.
-func (r *Relay) session(ctx context.Context) error {
-	if !r.started {
-		// Events before the first start were before any subscriber.
-		head, err := r.source.Head(ctx)
-		if err != nil {
-			return err
-		}
-		r.last, r.started = head, true
-	}
-	conn, err := pgx.ConnectConfig(ctx, r.conn)
-	if err != nil {
-		return fmt.Errorf("connect: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{r.channel}.Sanitize()); err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	r.connects.Add(1)
-	// LISTEN is on: anything committed from now on wakes us; what
-	// committed while we were away is read now.
-	for {
-		if err := r.catchUp(ctx); err != nil {
-			return err
-		}
-		if _, err := conn.WaitForNotification(ctx); err != nil {
-			return fmt.Errorf("wait: %w", err)
-		}
+		r.poke()
 	}
 }
 
