@@ -10,9 +10,11 @@ ensure_env
 load_env
 # Compile the app, then air, in the background while PostgreSQL is set up: on a fresh clone the
 # compile overlaps the npm download and initdb. air's first build then finds tmp/app up to date;
-# compile errors show there too.
+# compile errors show there too. The flags are .air.toml's (the same build, so air's is a cache hit):
+# no optimisation or inlining, which compiles in about two thirds of the CPU time (README, "The first
+# run") and leaves a binary a debugger can step through; `make build` is the optimised one.
 mkdir -p tmp
-( scripts/templ.sh && "$GO" build -o tmp/app ./cmd/app && "$GO" tool air -v ) >/dev/null 2>&1 &
+( scripts/templ.sh && "$GO" build -gcflags='all=-N -l' -o tmp/app ./cmd/app && "$GO" tool air -v ) >/dev/null 2>&1 &
 warm=$!
 trap 'kill "$warm" 2>/dev/null || true' EXIT
 # The .env.example value (port 5433) counts as the dev cluster too, whatever DEV_DB_PORT is.
