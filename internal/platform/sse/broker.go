@@ -42,7 +42,9 @@ type Options struct {
 	Buffer int
 	// Heartbeat is the interval of comment lines on an idle stream (15 s).
 	Heartbeat time.Duration
-	// WriteTimeout bounds each write to a client (10 s).
+	// WriteTimeout bounds each write to a client (10 s): a write is given
+	// between half of it and all of it, since the deadline is moved only
+	// once half is spent (one deadline per burst, not per write).
 	WriteTimeout time.Duration
 	// Retry is the reconnection delay sent to clients (3 s).
 	Retry time.Duration

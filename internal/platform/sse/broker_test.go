@@ -57,6 +57,11 @@ func TestSlowSubscriberIsDroppedOthersKeepGoing(t *testing.T) {
 	if got := len(slow.Events()); got != 2 {
 		t.Errorf("dropped subscriber's buffer holds %d, want the bound 2", got)
 	}
+	<-slow.Events()
+	<-slow.Events()
+	if _, open := <-slow.Events(); open {
+		t.Error("a dropped subscriber's queue is still open after what it held: its stream would not end")
+	}
 	if b.Subscribers("t") != 1 {
 		t.Errorf("subscribers after the drop = %d, want 1", b.Subscribers("t"))
 	}

@@ -19,10 +19,11 @@ const ReconnectEvent = "reconnect"
 // between), then live events, skipping any with an ID at or below the last
 // one sent (replay and live overlap) or at or below after (Last-Event-ID).
 // A comment line goes out every Heartbeat; nothing touches the session.
-// Each write has its own deadline (Options.WriteTimeout) through
+// Every write has a deadline (Options.WriteTimeout; see stream) through
 // http.ResponseController, which reaches the connection through every
 // wrapper that has Unwrap; that also lifts the server's WriteTimeout for
-// this response only. Serve unsubscribes sub before returning. It returns
+// this response only. Events are written as Publish encoded them, and what
+// is queued goes out in one flush. Serve unsubscribes sub before returning. It returns
 // an error only if the stream could not start (no header written yet).
 func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, sub *Subscriber, after int64, replay []Event) error {
 	defer b.Unsubscribe(sub)
