@@ -93,7 +93,7 @@ func BenchmarkFanOut(b *testing.B) {
 }
 
 // BenchmarkIdleSubscriberMemory opens n streams from a client process
-// (that sends the request and never reads), sends them one event, and
+// (that reads each stream's start and one event, then nothing), and
 // reports the server's heap
 // and goroutine-stack growth per stream: connection, net/http's buffers,
 // the request, Serve's goroutine and net/http's background-read goroutine,
@@ -105,15 +105,14 @@ func BenchmarkIdleSubscriberMemory(b *testing.B) {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			for range b.N {
 				broker := sse.NewBroker(sse.Options{})
-				srv, flushes := countingServer(b, broker)
+				srv := streamServer(b, broker)
 				heap0, stack0 := memInUse()
 				c := startClients(b, "idle", srv.Listener.Addr().String(), n)
-				waitSubscribers(b, broker, n)
 				// Every stream past its start and one event, so that the
 				// stack a write needs is counted too.
-				waitFlushes(flushes, n)
+				waitLine(b, c, "started")
 				broker.Publish(sse.Event{ID: 1, Name: "task.updated", Data: `{"task_id":1}`}, "t")
-				waitFlushes(flushes, 2*n)
+				waitLine(b, c, "delivered")
 				heap1, stack1 := memInUse()
 				perSub := func(a, b uint64) float64 { return float64(a-b) / float64(n) / 1024 }
 				b.ReportMetric(perSub(heap1+stack1, heap0+stack0), "KiB/subscriber")
@@ -128,35 +127,22 @@ func BenchmarkIdleSubscriberMemory(b *testing.B) {
 }
 
 func streamServer(b *testing.B, broker *sse.Broker) *httptest.Server {
-	srv, _ := countingServer(b, broker)
-	return srv
-}
-
-// countingServer is streamServer that also counts the streams' flushes.
-func countingServer(b *testing.B, broker *sse.Broker) (*httptest.Server, *atomic.Int64) {
-	var flushes atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sub, err := broker.Subscribe("t")
 		if err != nil {
 			return
 		}
-		_ = broker.Serve(&countFlushes{ResponseWriter: w, n: &flushes}, r, sub, 0, nil)
+		_ = broker.Serve(w, r, sub, 0, nil)
 	}))
 	b.Cleanup(srv.Close)
-	return srv, &flushes
+	return srv
 }
 
-type countFlushes struct {
-	http.ResponseWriter
-	n *atomic.Int64
+func waitLine(b *testing.B, c clients, want string) {
+	if !c.out.Scan() || c.out.Text() != want {
+		b.Fatalf("client process: got %q (%v), want %q", c.out.Text(), c.out.Err(), want)
+	}
 }
-
-func (w *countFlushes) FlushError() error {
-	w.n.Add(1)
-	return http.NewResponseController(w.ResponseWriter).Flush()
-}
-
-func (w *countFlushes) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // clients is the client process: closing in ends it; out are its lines.
 type clients struct {
@@ -210,7 +196,7 @@ func runClients(spec string) int {
 		}
 		conns = append(conns, conn)
 		if mode != "fanout" {
-			continue // idle: never read
+			continue // idle: read below, then never again
 		}
 		go func() {
 			buf := make([]byte, 4096)
@@ -236,6 +222,19 @@ func runClients(spec string) int {
 			}
 		}()
 	}
+	if mode == "idle" {
+		// Each stream's start, then its one event, then nothing.
+		buf := make([]byte, 4096)
+		for _, step := range []struct{ until, say string }{{"retry: ", "started"}, {"id: 1", "delivered"}} {
+			for _, conn := range conns {
+				if err := readConnUntil(conn, buf, step.until); err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					return 1
+				}
+			}
+			fmt.Println(step.say)
+		}
+	}
 	// Until the benchmark closes stdin. Every append happened before the
 	// count that acknowledged its event, so all are in lat now.
 	_, _ = io.Copy(io.Discard, os.Stdin)
@@ -253,17 +252,27 @@ func runClients(spec string) int {
 	return 0
 }
 
+// readConnUntil reads conn until what it read holds want.
+func readConnUntil(conn net.Conn, buf []byte, want string) error {
+	got := 0
+	for !bytes.Contains(buf[:got], []byte(want)) {
+		if got == len(buf) {
+			got = copy(buf, buf[got-len(want):got])
+		}
+		k, err := conn.Read(buf[got:])
+		if err != nil {
+			return fmt.Errorf("reading until %q: %w", want, err)
+		}
+		got += k
+	}
+	return nil
+}
+
 func waitSubscribers(b *testing.B, broker *sse.Broker, n int) {
 	for deadline := time.Now().Add(120 * time.Second); broker.Len() < n; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			b.Fatalf("%d of %d subscribers after 120s", broker.Len(), n)
 		}
-	}
-}
-
-func waitFlushes(flushes *atomic.Int64, n int) {
-	for flushes.Load() < int64(n) {
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 

@@ -1,6 +1,7 @@
 package sse
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -12,26 +13,69 @@ import (
 // page reconnects (to another instance, behind a load balancer) at once.
 const ReconnectEvent = "reconnect"
 
-// Serve writes sub's stream to w until the client leaves, sub is dropped
+// Serve writes sub's stream to the client until it leaves, sub is dropped
 // for being slow, or the broker closes (then a final "reconnect" event).
 // It sends the headers, "retry:", then replay (the events the client
 // missed, read by the caller after subscribing so that nothing falls
 // between), then live events, skipping any with an ID at or below the last
 // one sent (replay and live overlap) or at or below after (Last-Event-ID).
 // A comment line goes out every Heartbeat; nothing touches the session.
-// Every write has a deadline (Options.WriteTimeout; see stream) through
-// http.ResponseController, which reaches the connection through every
-// wrapper that has Unwrap; that also lifts the server's WriteTimeout for
-// this response only. Events are written as Publish encoded them, and what
-// is queued goes out in one flush. Serve unsubscribes sub before returning. It returns
-// an error only if the stream could not start (no header written yet).
+// Events are written as Publish encoded them; what is queued goes out at
+// once, in one write. Every write has a deadline (Options.WriteTimeout;
+// see stream). The stream ends with sub unsubscribed.
+//
+// Over HTTP/1 (the usual case, also behind a proxy) Serve takes the
+// connection over (hijacks it through http.ResponseController, which
+// reaches it through every wrapper that has Unwrap), writes the response
+// head itself with the headers set so far (the middleware's security
+// headers, request ID, …), hands the connection to a goroutine of its own
+// and returns at once: the handler and its middleware return, and the
+// request, its context values, net/http's buffers and the handler's deep
+// stack are freed while the stream stays open (see serveConn). The
+// response is delimited by the connection's close. Where a connection
+// cannot be taken over (HTTP/2), Serve streams through the
+// ResponseWriter and returns when the stream ends (serveResponse).
+//
+// Serve returns an error only if the stream could not start (nothing
+// written yet); sub is then unsubscribed too.
 func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, sub *Subscriber, after int64, replay []Event) error {
-	defer b.Unsubscribe(sub)
+	conn, _, err := http.NewResponseController(w).Hijack()
+	switch {
+	case err == nil:
+		b.opened()
+		head := responseHead(w.Header())
+		go b.serveConn(conn, head, sub, after, replay)
+		return nil
+	case errors.Is(err, http.ErrNotSupported):
+		return b.serveResponse(w, r, sub, after, replay)
+	default:
+		b.Unsubscribe(sub)
+		return fmt.Errorf("sse: take the connection over: %w", err)
+	}
+}
+
+func (b *Broker) opened() {
 	if b.opts.StreamsOpen != nil {
 		b.opts.StreamsOpen.Inc()
-		defer b.opts.StreamsOpen.Dec()
 	}
-	s := &stream{w: w, rc: http.NewResponseController(w), timeout: b.opts.WriteTimeout, last: after}
+}
+
+func (b *Broker) ended(sub *Subscriber) {
+	b.Unsubscribe(sub)
+	if b.opts.StreamsOpen != nil {
+		b.opts.StreamsOpen.Dec()
+	}
+}
+
+// serveResponse is Serve through the ResponseWriter, for connections that
+// cannot be taken over. The write deadline goes through
+// http.ResponseController, which also lifts the server's WriteTimeout for
+// this response only.
+func (b *Broker) serveResponse(w http.ResponseWriter, r *http.Request, sub *Subscriber, after int64, replay []Event) error {
+	b.opened()
+	defer b.ended(sub)
+	rc := http.NewResponseController(w)
+	s := &stream{out: responseSink{w, rc}, timeout: b.opts.WriteTimeout, last: after}
 	// The start (deadline, header, retry:, replay) runs on a short-lived
 	// goroutine while this one waits, so the writer is never used by two
 	// at once. Why: the first flush sends the header through net/http's
@@ -43,7 +87,7 @@ func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, sub *Subscriber, 
 	started := make(chan struct{})
 	go func() {
 		defer close(started)
-		err = b.start(s, replay)
+		err = b.start(s, w.Header(), func() { w.WriteHeader(http.StatusOK) }, replay)
 	}()
 	<-started
 	if err != nil {
@@ -55,22 +99,27 @@ func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, sub *Subscriber, 
 	return nil
 }
 
-// start sends the header, retry: and replay, and flushes.
-func (b *Broker) start(s *stream, replay []Event) error {
+// start sets the stream's headers in h, sends them (writeHeader), then
+// retry: and replay, and flushes.
+func (b *Broker) start(s *stream, h http.Header, writeHeader func(), replay []Event) error {
 	if s.arm(); s.err != nil {
 		return fmt.Errorf("sse: the response cannot take a write deadline: %w", s.err)
 	}
-	h := s.w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer this response
-	s.w.WriteHeader(http.StatusOK)
+	setHeaders(h)
+	writeHeader()
 	s.write(strconv.AppendInt([]byte("retry: "), b.opts.Retry.Milliseconds(), 10), '\n', '\n')
 	for _, ev := range replay {
 		s.event(&ev)
 	}
 	s.flush()
 	return nil
+}
+
+// setHeaders sets the stream's own response headers.
+func setHeaders(h http.Header) {
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer this response
 }
 
 // loop is Serve's long-lived part: it waits on three channels (the client
@@ -118,19 +167,36 @@ func (s *stream) drain(events <-chan *Event) {
 // write, and an idle stream's expired deadline is renewed before its next
 // write (an expired deadline with no write pending does nothing).
 type stream struct {
-	w        http.ResponseWriter
-	rc       *http.ResponseController
+	out      sink
 	timeout  time.Duration
 	deadline time.Time
 	last     int64
 	err      error
 }
 
+// sink is where a stream writes: a response, through net/http and
+// http.ResponseController, or a connection taken over (connSink).
+type sink interface {
+	Write(p []byte) (int, error)
+	SetWriteDeadline(time.Time) error
+	Flush() error
+}
+
+// responseSink is a ResponseWriter as a sink.
+type responseSink struct {
+	w  http.ResponseWriter
+	rc *http.ResponseController
+}
+
+func (r responseSink) Write(p []byte) (int, error)        { return r.w.Write(p) }
+func (r responseSink) SetWriteDeadline(t time.Time) error { return r.rc.SetWriteDeadline(t) }
+func (r responseSink) Flush() error                       { return r.rc.Flush() }
+
 // arm makes sure the write deadline is at least timeout/2 away.
 func (s *stream) arm() {
 	if now := time.Now(); s.deadline.Sub(now) < s.timeout/2 {
 		s.deadline = now.Add(s.timeout)
-		s.err = s.rc.SetWriteDeadline(s.deadline)
+		s.err = s.out.SetWriteDeadline(s.deadline)
 	}
 }
 
@@ -141,8 +207,8 @@ func (s *stream) write(p []byte, more ...byte) {
 	if s.arm(); s.err != nil {
 		return
 	}
-	if _, s.err = s.w.Write(p); s.err == nil && len(more) > 0 {
-		_, s.err = s.w.Write(more)
+	if _, s.err = s.out.Write(p); s.err == nil && len(more) > 0 {
+		_, s.err = s.out.Write(more)
 	}
 }
 
@@ -168,7 +234,7 @@ func (s *stream) flush() {
 		return
 	}
 	if s.arm(); s.err == nil {
-		s.err = s.rc.Flush()
+		s.err = s.out.Flush()
 	}
 }
 
