@@ -8,6 +8,7 @@
 package sse
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -64,9 +65,11 @@ type Broker struct {
 	topics map[string]map[*Subscriber]struct{}
 	closed bool
 	done   chan struct{}
-	count  int         // subscribers registered
-	beats  *time.Timer // the next heartbeat
-	beat   uint64      // heartbeats sent, to send each subscriber one per beat
+	count  int           // subscribers registered
+	beats  *time.Timer   // the next heartbeat
+	beat   uint64        // heartbeats sent, to send each subscriber one per beat
+	taken  int           // streams on connections taken over, running
+	ended  chan struct{} // closed once closed and taken is 0 (Wait)
 }
 
 // Subscriber is one stream's queue of events. It is small on purpose: an
@@ -98,7 +101,7 @@ func NewBroker(opts Options) *Broker {
 	if opts.Retry <= 0 {
 		opts.Retry = 3 * time.Second
 	}
-	b := &Broker{opts: opts, topics: map[string]map[*Subscriber]struct{}{}, done: make(chan struct{})}
+	b := &Broker{opts: opts, topics: map[string]map[*Subscriber]struct{}{}, done: make(chan struct{}), ended: make(chan struct{})}
 	b.beats = time.AfterFunc(opts.Heartbeat, b.heartbeat)
 	return b
 }
@@ -237,6 +240,38 @@ func (b *Broker) Close() {
 		b.closed = true
 		b.beats.Stop()
 		close(b.done)
+		if b.taken == 0 {
+			close(b.ended)
+		}
+	}
+}
+
+// Wait returns once Close was called and every stream on a connection
+// Serve took over has ended (each sends its "reconnect" and ends at once),
+// or with ctx's error. http.Server.Shutdown does not wait for connections
+// taken over: call Wait after it, so that the process does not exit before
+// the streams' last event is written.
+func (b *Broker) Wait(ctx context.Context) error {
+	select {
+	case <-b.ended:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// takeOver counts a stream on a connection taken over until its end.
+func (b *Broker) takeOver() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.taken++
+}
+
+func (b *Broker) givenBack() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.taken--; b.taken == 0 && b.closed {
+		close(b.ended)
 	}
 }
 

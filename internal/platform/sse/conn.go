@@ -17,8 +17,8 @@ import (
 // buffers. The stream ends as Serve describes; then sub is unsubscribed and
 // the connection closed, which is how the client sees the response end.
 func (b *Broker) serveConn(conn net.Conn, head []byte, sub *Subscriber, after int64, replay []Event) {
-	defer conn.Close() // last: the client sees the end after the broker forgot the stream
-	defer b.ended(sub) // first
+	defer conn.Close()       // last: the client sees the end after the broker forgot the stream
+	defer b.streamEnded(sub) // first
 	out := &connSink{conn: conn, buf: head}
 	s := &stream{out: out, timeout: b.opts.WriteTimeout, last: after}
 	if err := b.start(s, http.Header{}, func() {}, replay); err != nil || s.err != nil {

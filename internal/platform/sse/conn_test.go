@@ -97,3 +97,23 @@ func get(t *testing.T, c *http.Client, url string) (*http.Response, <-chan strin
 	}()
 	return res, lines
 }
+
+// Wait is how shutdown waits for the streams on connections taken over:
+// not done before Close; after Close, done once each sent its "reconnect".
+func TestWaitReturnsOnceTakenOverStreamsEnded(t *testing.T) {
+	b := sse.NewBroker(sse.Options{})
+	_, lines := startStream(t, b, 0, nil)
+	readUntil(t, lines, "retry: 3000", 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := b.Wait(ctx); err == nil {
+		t.Fatal("Wait returned before Close, with a stream open")
+	}
+	b.Close()
+	ctx, cancel = context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := b.Wait(ctx); err != nil {
+		t.Fatalf("Wait after Close: %v", err)
+	}
+	readUntil(t, lines, "event: reconnect", time.Second)
+}

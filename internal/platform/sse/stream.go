@@ -43,8 +43,12 @@ func (b *Broker) Serve(w http.ResponseWriter, r *http.Request, sub *Subscriber, 
 	switch {
 	case err == nil:
 		b.opened()
+		b.takeOver()
 		head := responseHead(w.Header())
-		go b.serveConn(conn, head, sub, after, replay)
+		go func() {
+			defer b.givenBack()
+			b.serveConn(conn, head, sub, after, replay)
+		}()
 		return nil
 	case errors.Is(err, http.ErrNotSupported):
 		return b.serveResponse(w, r, sub, after, replay)
@@ -60,7 +64,7 @@ func (b *Broker) opened() {
 	}
 }
 
-func (b *Broker) ended(sub *Subscriber) {
+func (b *Broker) streamEnded(sub *Subscriber) {
 	b.Unsubscribe(sub)
 	if b.opts.StreamsOpen != nil {
 		b.opts.StreamsOpen.Dec()
@@ -73,7 +77,7 @@ func (b *Broker) ended(sub *Subscriber) {
 // this response only.
 func (b *Broker) serveResponse(w http.ResponseWriter, r *http.Request, sub *Subscriber, after int64, replay []Event) error {
 	b.opened()
-	defer b.ended(sub)
+	defer b.streamEnded(sub)
 	rc := http.NewResponseController(w)
 	s := &stream{out: responseSink{w, rc}, timeout: b.opts.WriteTimeout, last: after}
 	// The start (deadline, header, retry:, replay) runs on a short-lived
