@@ -2,6 +2,10 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -78,5 +82,87 @@ func TestBrowserLiveTasks(t *testing.T) {
 		if v := eval[[]string](t, ctx, `window.__csp || []`); len(v) > 0 {
 			t.Errorf("CSP violations: %v", v)
 		}
+	}
+}
+
+// TestBrowserLiveListKeepsLoadedRows loads a second page with "Load more",
+// then changes tasks from another session of the same user: a status
+// change on a loaded row shows in that row, a deleted row goes, a created
+// task comes at the top, and every row loaded with "Load more" stays,
+// with no reload.
+func TestBrowserLiveListKeepsLoadedRows(t *testing.T) {
+	a := startApp(t, testEnv(t))
+	other := signUpClient(t, a.URL, "more@example.com") // the other session
+	for i := 1; i <= 25; i++ {                          // a page is 20
+		resp, err := other.PostForm(a.URL+"/tasks", url.Values{"title": {fmt.Sprintf("Task %02d", i)}})
+		if err != nil || resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create task %d: %v %v", i, resp, err)
+		}
+		resp.Body.Close()
+	}
+	ctx := newBrowser(t)
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	rows := func() int { return eval[int](t, ctx, `document.querySelectorAll('[data-testid="task-row"]').length`) }
+	idOf := func(title string) string {
+		return eval[string](t, ctx, `[...document.querySelectorAll('[data-testid="task-row"]')].find((r) => r.querySelector('.task-row__title').textContent.trim() === `+strconv.Quote(title)+`).dataset.taskId`)
+	}
+	post := func(path string, form url.Values) {
+		t.Helper()
+		resp, err := other.PostForm(a.URL+path, form)
+		if err != nil || resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST %s: %v %v", path, resp, err)
+		}
+		resp.Body.Close()
+	}
+
+	step("sign in, open the list, load more",
+		chromedp.Navigate(a.URL+"/login"),
+		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="email"]`), "more@example.com"),
+		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="password"]`), alicePassword),
+		chromedp.Click(css(`[data-testid="login-form"] button[type="submit"]`)),
+		chromedp.WaitNotPresent(css(`[data-testid="login-form"]`)),
+		chromedp.Navigate(a.URL+"/tasks"),
+		chromedp.WaitVisible(css(`[data-testid="live-status"][data-state="live"]`)),
+		chromedp.Click(css(`[data-testid="load-more"]`)),
+		chromedp.WaitVisible(css(`#task-list [data-testid="task-row"]:nth-child(25)`)),
+	)
+	if n := rows(); n != 25 {
+		t.Fatalf("after Load more: %d rows, want 25", n)
+	}
+	eval[chromedp.Void](t, ctx, `window.__marker = "no full reload"`)
+
+	done, gone := idOf("Task 02"), idOf("Task 03") // both on the second page
+	post("/tasks/"+done+"/status", url.Values{"status": {"done"}})
+	step("a loaded row's status changes in place",
+		chromedp.WaitVisible(css(`#task-`+done+`[data-status="done"]`)),
+	)
+	post("/tasks/"+gone+"/delete", nil)
+	step("a deleted loaded row goes", chromedp.WaitNotPresent(css(`#task-`+gone)))
+	post("/tasks", url.Values{"title": {"Task 26"}})
+	step("a new task comes at the top",
+		chromedp.WaitVisible(css(`#task-list [data-testid="task-row"]:first-child[data-status]`)),
+		chromedp.Poll[chromedp.Void](`document.querySelector('#task-list [data-testid="task-row"] .task-row__title').textContent.trim() === "Task 26"`),
+	)
+	if n := rows(); n != 25 {
+		t.Errorf("after the changes: %d rows, want 25 (25 loaded - 1 deleted + 1 created)", n)
+	}
+	for _, title := range []string{"Task 01", "Task 04", "Task 05", "Task 25"} {
+		if eval[int](t, ctx, `[...document.querySelectorAll('.task-row__title')].filter((e) => e.textContent.trim() === `+strconv.Quote(title)+`).length`) != 1 {
+			t.Errorf("%q is not on the page once after the live changes", title)
+		}
+	}
+	if got := eval[string](t, ctx, `String(window.__marker)`); got != "no full reload" {
+		t.Error("the page reloaded instead of updating in place")
+	}
+	if v := eval[[]string](t, ctx, `window.__csp || []`); len(v) > 0 {
+		t.Errorf("CSP violations: %v", v)
 	}
 }

@@ -22,7 +22,7 @@ type testApp struct {
 }
 
 // testEnv is a valid test configuration on a fresh migrated database.
-func testEnv(t *testing.T) map[string]string {
+func testEnv(t testing.TB) map[string]string {
 	t.Helper()
 	return map[string]string{
 		"APP_ENV":              "test",
@@ -41,7 +41,7 @@ func testEnv(t *testing.T) map[string]string {
 
 // startApp runs the program with env (as `app serve`) and waits until it
 // listens. The program is stopped when the test ends.
-func startApp(t *testing.T, env map[string]string) *testApp {
+func startApp(t testing.TB, env map[string]string) *testApp {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	a := &testApp{Logs: &logtest.Buffer{}, stop: cancel, done: make(chan error, 1)}

@@ -13,11 +13,15 @@ import (
 	"time"
 )
 
-// TestSSEBehindNginx runs the stream through Debian's nginx on loopback
-// with its default proxy buffering on: the first frame and a live event
-// must arrive at once. (On nginx 1.22 in this setup it also passes without
-// the stream's X-Accel-Buffering: no, so it checks the path end to end,
-// not that header; the header is for configurations that do buffer.)
+// TestSSEBehindNginx runs the stream through Debian's nginx on loopback,
+// configured as a site that compresses its text responses, streams
+// included (gzip_types text/event-stream): nginx then holds a buffered
+// response, headers and all, until its gzip buffer fills or the response
+// ends, and only the stream's X-Accel-Buffering: no (which turns
+// buffering off, so each chunk is flushed through gzip) lets the first
+// frame and a live event through at once. Without that header this test
+// fails (checked by removing it). The response must really be compressed,
+// or the test would prove nothing about buffering.
 func TestSSEBehindNginx(t *testing.T) {
 	bin, err := exec.LookPath("nginx")
 	if err != nil {
@@ -31,9 +35,12 @@ func TestSSEBehindNginx(t *testing.T) {
 	alice := signUpClient(t, a.URL, "nginx@example.com") // cookies are per host, not per port
 
 	start := time.Now()
-	_, r := openStream(t, alice, proxy)
+	resp, r := openStream(t, alice, proxy) // fails if the header or retry: is held back
 	t.Logf("retry: through nginx after %v", time.Since(start))
-	resp, err := alice.PostForm(a.URL+"/tasks", url.Values{"title": {"through nginx"}})
+	if !resp.Uncompressed { // Go's client asked for gzip and undid it
+		t.Fatalf("the stream through nginx was not gzip-compressed (Content-Encoding lost): the test would not exercise buffering")
+	}
+	resp, err = alice.PostForm(a.URL+"/tasks", url.Values{"title": {"through nginx"}})
 	if err != nil || resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create: %v %v", resp, err)
 	}
@@ -46,8 +53,9 @@ func TestSSEBehindNginx(t *testing.T) {
 }
 
 // startNginx runs nginx in the foreground on a free loopback port,
-// proxying to upstream with nginx's defaults (buffering on), and returns
-// its URL; it stops with the test.
+// proxying to upstream with nginx's defaults (proxy buffering on) and gzip
+// for text responses including text/event-stream, and returns its URL; it
+// stops with the test.
 func startNginx(t *testing.T, bin, upstream string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -68,6 +76,8 @@ error_log %[2]s/error.log;
 events {}
 http {
 	access_log off;
+	gzip on;
+	gzip_types text/plain text/css application/json text/event-stream;
 	client_body_temp_path %[2]s/body; proxy_temp_path %[2]s/proxy; fastcgi_temp_path %[2]s/fcgi;
 	uwsgi_temp_path %[2]s/uwsgi; scgi_temp_path %[2]s/scgi;
 	server {

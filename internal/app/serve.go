@@ -20,6 +20,7 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
 	"github.com/groundwork-dev/groundwork/internal/platform/postgres"
+	"github.com/groundwork-dev/groundwork/internal/platform/sse"
 	"github.com/groundwork-dev/groundwork/migrations"
 )
 
@@ -206,7 +207,7 @@ func serveHTTP(ctx context.Context, stopSignals func(), cfg Config, log *slog.Lo
 	case <-ctx.Done():
 	}
 	stopSignals()
-	shutdown(srv, deps.checker, cancelRequests, cfg, log)
+	shutdown(srv, deps.checker, deps.events, cancelRequests, cfg, log)
 	return nil
 }
 
@@ -215,8 +216,10 @@ func serveHTTP(ctx context.Context, stopSignals func(), cfg Config, log *slog.Lo
 // load balancers notice and clients reconnect elsewhere; then Shutdown
 // waits up to the timeout for in-flight requests (streams are closed by
 // the RegisterOnShutdown hook); if that times out, request contexts are
-// cancelled and the remaining connections closed.
-func shutdown(srv *http.Server, checker *health.Checker, cancelRequests func(), cfg Config, log *slog.Logger) {
+// cancelled and the remaining connections closed. Streams on connections
+// the broker took over are not the server's to wait for: events.Wait
+// waits, within the same timeout, for their last event to be written.
+func shutdown(srv *http.Server, checker *health.Checker, events *sse.Broker, cancelRequests func(), cfg Config, log *slog.Logger) {
 	log.Info("shutting down", "drain_delay", cfg.ShutdownDrainDelay, "timeout", cfg.ShutdownTimeout)
 	checker.SetDraining()
 	srv.SetKeepAlivesEnabled(false)
@@ -228,6 +231,9 @@ func shutdown(srv *http.Server, checker *health.Checker, cancelRequests func(), 
 		log.Warn("graceful shutdown timed out; closing connections", "err", err)
 		cancelRequests()
 		_ = srv.Close()
+	}
+	if err := events.Wait(ctx); err != nil {
+		log.Warn("event streams did not end in time", "err", err)
 	}
 	log.Info("http server stopped")
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -16,7 +17,7 @@ import (
 // signUpClient signs a new user up on baseURL and returns a client with
 // the session cookie (sessions live in PostgreSQL, so the cookie works on
 // every instance of the same database).
-func signUpClient(t *testing.T, baseURL, email string) *http.Client {
+func signUpClient(t testing.TB, baseURL, email string) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -36,7 +37,13 @@ func openStream(t *testing.T, c *http.Client, baseURL string) (*http.Response, *
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/tasks/events", nil)
+	req.Header.Set("Accept", "text/event-stream") // as EventSource does
+	// A proxy that buffers the stream holds its header too: give up then.
+	noHeader := time.AfterFunc(5*time.Second, cancel)
 	resp, err := c.Do(req)
+	if !noHeader.Stop() {
+		err = fmt.Errorf("no response header within 5s (%v)", err)
+	}
 	if err != nil {
 		cancel()
 		t.Fatal(err)

@@ -141,6 +141,7 @@ var sweepInputs = map[string]sweepInput{
 	"PUT /tasks/{id}":                      {form: []string{"title", "notes", "status", "due_date", "version"}, base: withBase(taskBase, map[string]any{"version": varVersion}), path: map[string]sweepPath{"id": pathOwnTask}},
 	"POST /tasks/{id}/delete":              {path: map[string]sweepPath{"id": pathNewTask}},
 	"GET /tasks/{id}/edit":                 {path: map[string]sweepPath{"id": pathOwnTask}},
+	"GET /tasks/{id}/row":                  {query: []string{"status", "q", "all"}, path: map[string]sweepPath{"id": pathOwnTask}},
 	"POST /tasks/{id}/status":              {form: []string{"status"}, base: map[string]any{"status": "done"}, path: map[string]sweepPath{"id": pathOwnTask}},
 	"GET /verify-email/{token}":            {path: map[string]sweepPath{"token": pathVerifyToken}},
 	// Background jobs, attachments and uploads (fixtures in sweep_fixtures_test.go).

@@ -49,6 +49,7 @@ func (c *Controller) Routes(r chi.Router) {
 	r.Get("/events", httpx.Handle(c.stream))             // GET    /tasks/events (SSE)
 	r.Get("/{id}", httpx.Handle(c.show))                 // GET    /tasks/{id}
 	r.Get("/{id}/edit", httpx.Handle(c.edit))            // GET    /tasks/{id}/edit
+	r.Get("/{id}/row", httpx.Handle(c.listRow))          // GET    /tasks/{id}/row (live list)
 	r.Put("/{id}", httpx.Handle(c.update))               // PUT    /tasks/{id}
 	r.Post("/{id}", httpx.Handle(c.update))              // POST   /tasks/{id}
 	r.Post("/{id}/status", httpx.Handle(c.changeStatus)) // POST   /tasks/{id}/status

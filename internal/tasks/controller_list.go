@@ -6,8 +6,11 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/a-h/templ"
+
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/auth"
+	"github.com/groundwork-dev/groundwork/internal/platform/httpx"
 )
 
 // The list's query parameters and the page they select, shared by the
@@ -25,6 +28,32 @@ func (c *Controller) indexView(r *http.Request) (IndexView, error) {
 		return IndexView{}, err
 	}
 	return IndexView{Params: p, Page: page, Today: c.svc.Today(), Viewer: auth.MustFrom(r), Live: liveURL(head, p.Everyone)}, nil
+}
+
+// listRow handles GET /tasks/{id}/row: the task's row of the list that
+// status, q and all select, for the live list (web/static/js/live.js) to
+// refresh or add one row without re-fetching a page. A task the viewer may
+// read that is not on that list (changed to another status, or not theirs
+// on their own list) answers an empty 200, so the page drops the row; one
+// the viewer may not read is 404, as on every task route.
+func (c *Controller) listRow(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.IDParam(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := listParams(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	a := auth.MustFrom(r)
+	t, ok, err := c.svc.InList(r.Context(), a, id, p)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return httpx.Render(w, r, http.StatusOK, templ.NopComponent)
+	}
+	return httpx.Render(w, r, http.StatusOK, row(t, c.svc.Today(), readOnly(a, t)))
 }
 
 // list loads one page of the list: the signed-in user's tasks, or

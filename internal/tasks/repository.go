@@ -169,6 +169,20 @@ SELECT `+taskColumns+` FROM tasks WHERE id = $1 AND user_id = $2`, id, userID))
 	return t, notFound(err, "get")
 }
 
+// InFilter reports whether task id passes p's status and search filter,
+// with the list queries' own condition (listFilter), so that a row the
+// live list refreshes matches what List would select. p must be
+// normalized; its cursor and scope are not considered.
+func (r *Repository) InFilter(ctx context.Context, id int64, p ListParams) (bool, error) {
+	var ok bool
+	err := r.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tasks WHERE`+listFilter+`
+  AND id = $5)`, string(p.Status), p.Query, nil, int64(0), id).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("tasks repository: in filter: %w", postgres.Translate(err))
+	}
+	return ok, nil
+}
+
 // GetAny returns task id whoever owns it, or ErrNotFound: for admins'
 // read-only views only, which the service checks.
 func (r *Repository) GetAny(ctx context.Context, id int64) (Task, error) {

@@ -88,6 +88,35 @@ func (s *Service) Get(ctx context.Context, who auth.Identity, id int64) (Task, e
 	return s.repo.Get(ctx, who.UserID, id)
 }
 
+// InList returns a task who may read, as Get does, and whether it belongs
+// on the list p selects: its scope (who's own tasks, or everyone's), status
+// and search; not the cursor, so a row loaded with "Load more" still
+// counts. Invalid params are an Invalid error; everyone's list asked for
+// by anyone but an admin is ErrNotAdmin, as in ListAll.
+func (s *Service) InList(ctx context.Context, who auth.Identity, id int64, p ListParams) (Task, bool, error) {
+	ctx, span := tracing.Start(ctx, "tasks.Service.InList")
+	defer span.End()
+	if p.Everyone && !who.IsAdmin() {
+		return Task{}, false, ErrNotAdmin
+	}
+	p.Cursor = ""
+	if problems := p.Normalize(); len(problems) > 0 {
+		return Task{}, false, apperr.Validation("The request has invalid parameters.", problems)
+	}
+	t, err := s.Get(ctx, who, id)
+	if err != nil {
+		return Task{}, false, err
+	}
+	if !p.Everyone && t.UserID != who.UserID {
+		return t, false, nil
+	}
+	if p.Status == "" && p.Query == "" {
+		return t, true, nil
+	}
+	ok, err := s.repo.InFilter(ctx, id, p)
+	return t, ok, err
+}
+
 // WithEvents returns a task the actor may read (any task for an admin)
 // and its newest limit events, or ErrNotFound.
 func (s *Service) WithEvents(ctx context.Context, a auth.Identity, id int64, limit int) (Task, []Event, error) {

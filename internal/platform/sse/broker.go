@@ -8,8 +8,10 @@
 package sse
 
 import (
+	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,6 +22,7 @@ type Event struct {
 	ID   int64
 	Name string
 	Data string
+	wire []byte // the encoded event, set by Publish: encoded once, written to every stream
 }
 
 // Gauge and Counter are the metrics the broker updates (sse_streams_open,
@@ -40,7 +43,9 @@ type Options struct {
 	Buffer int
 	// Heartbeat is the interval of comment lines on an idle stream (15 s).
 	Heartbeat time.Duration
-	// WriteTimeout bounds each write to a client (10 s).
+	// WriteTimeout bounds each write to a client (10 s): a write is given
+	// between half of it and all of it, since the deadline is moved only
+	// once half is spent (one deadline per burst, not per write).
 	WriteTimeout time.Duration
 	// Retry is the reconnection delay sent to clients (3 s).
 	Retry time.Duration
@@ -60,16 +65,27 @@ type Broker struct {
 	topics map[string]map[*Subscriber]struct{}
 	closed bool
 	done   chan struct{}
-	count  int // subscribers registered
+	count  int           // subscribers registered
+	beats  *time.Timer   // the next heartbeat
+	beat   uint64        // heartbeats sent, to send each subscriber one per beat
+	taken  int           // streams on connections taken over, running
+	ended  chan struct{} // closed once closed and taken is 0 (Wait)
 }
 
-// Subscriber is one stream's queue of events.
+// Subscriber is one stream's queue of events. It is small on purpose: an
+// idle stream costs its queue and nothing else here (no timer, no second
+// channel); heartbeats, drops and shutdown all come through the queue or
+// the broker's one done channel.
 type Subscriber struct {
-	events  chan *Event // shared, read-only: one copy per Publish, not per subscriber
+	events  chan *Event // shared, read-only: one copy per Publish, not per subscriber; closed when dropped
 	topics  []string
-	dropped chan struct{} // closed when the buffer overflowed
-	removed bool          // guarded by Broker.mu
+	removed bool   // guarded by Broker.mu
+	beat    uint64 // the last heartbeat queued, guarded by Broker.mu
+	dropped atomic.Bool
 }
+
+// heartbeat is queued to every subscriber every Options.Heartbeat.
+var heartbeat = &Event{wire: []byte(": ping\n\n")}
 
 // NewBroker returns a Broker with opts.
 func NewBroker(opts Options) *Broker {
@@ -85,13 +101,37 @@ func NewBroker(opts Options) *Broker {
 	if opts.Retry <= 0 {
 		opts.Retry = 3 * time.Second
 	}
-	return &Broker{opts: opts, topics: map[string]map[*Subscriber]struct{}{}, done: make(chan struct{})}
+	b := &Broker{opts: opts, topics: map[string]map[*Subscriber]struct{}{}, done: make(chan struct{}), ended: make(chan struct{})}
+	b.beats = time.AfterFunc(opts.Heartbeat, b.heartbeat)
+	return b
+}
+
+// heartbeat queues a comment line for every subscriber: one timer for the
+// broker rather than one per stream (a stream's heartbeat is then at most
+// Heartbeat apart, as with its own ticker). A subscriber whose buffer is
+// full is dropped, as for an event.
+func (b *Broker) heartbeat() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return
+	}
+	b.beat++
+	for _, subs := range b.topics {
+		for s := range subs {
+			if s.beat != b.beat {
+				s.beat = b.beat
+				b.queue(s, heartbeat)
+			}
+		}
+	}
+	b.beats.Reset(b.opts.Heartbeat)
 }
 
 // Subscribe registers a subscriber to topics. Call Unsubscribe when done.
 // It returns ErrClosed while the server shuts down.
 func (b *Broker) Subscribe(topics ...string) (*Subscriber, error) {
-	s := &Subscriber{events: make(chan *Event, b.opts.Buffer), topics: topics, dropped: make(chan struct{})}
+	s := &Subscriber{events: make(chan *Event, b.opts.Buffer), topics: topics}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
@@ -133,8 +173,10 @@ func (b *Broker) remove(s *Subscriber) {
 }
 
 // Publish queues ev for every subscriber of any of topics, once each,
-// without blocking: a subscriber whose buffer is full is dropped.
+// without blocking: a subscriber whose buffer is full is dropped. The
+// event is encoded here, once, and the same bytes go to every stream.
 func (b *Broker) Publish(ev Event, topics ...string) {
+	ev.wire = appendEvent(nil, &ev)
 	shared := &ev
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -150,15 +192,24 @@ func (b *Broker) Publish(ev Event, topics ...string) {
 				}
 				seen[s] = struct{}{}
 			}
-			select {
-			case s.events <- shared:
-			default:
-				b.remove(s)
-				close(s.dropped)
-				if b.opts.Dropped != nil {
-					b.opts.Dropped.Inc()
-				}
-			}
+			b.queue(s, shared)
+		}
+	}
+}
+
+// queue puts ev in s's buffer or, when it is full, drops s: it is removed
+// and its queue closed (its stream writes what is queued, then ends).
+// Callers hold b.mu, which is also what makes closing safe: every send
+// happens under it, and a removed subscriber gets none.
+func (b *Broker) queue(s *Subscriber, ev *Event) {
+	select {
+	case s.events <- ev:
+	default:
+		b.remove(s)
+		s.dropped.Store(true)
+		close(s.events)
+		if b.opts.Dropped != nil {
+			b.opts.Dropped.Inc()
 		}
 	}
 }
@@ -187,15 +238,49 @@ func (b *Broker) Close() {
 	defer b.mu.Unlock()
 	if !b.closed {
 		b.closed = true
+		b.beats.Stop()
 		close(b.done)
+		if b.taken == 0 {
+			close(b.ended)
+		}
+	}
+}
+
+// Wait returns once Close was called and every stream on a connection
+// Serve took over has ended (each sends its "reconnect" and ends at once),
+// or with ctx's error. http.Server.Shutdown does not wait for connections
+// taken over: call Wait after it, so that the process does not exit before
+// the streams' last event is written.
+func (b *Broker) Wait(ctx context.Context) error {
+	select {
+	case <-b.ended:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// takeOver counts a stream on a connection taken over until its end.
+func (b *Broker) takeOver() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.taken++
+}
+
+func (b *Broker) givenBack() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.taken--; b.taken == 0 && b.closed {
+		close(b.ended)
 	}
 }
 
 // Done is closed when Close is called.
 func (b *Broker) Done() <-chan struct{} { return b.done }
 
-// Events is the subscriber's queue (for tests and custom writers).
+// Events is the subscriber's queue (for tests and custom writers). It is
+// closed when the subscriber is dropped for being slow.
 func (s *Subscriber) Events() <-chan *Event { return s.events }
 
-// Dropped is closed when the subscriber was dropped for being slow.
-func (s *Subscriber) Dropped() <-chan struct{} { return s.dropped }
+// Dropped reports whether the subscriber was dropped for being slow.
+func (s *Subscriber) Dropped() bool { return s.dropped.Load() }

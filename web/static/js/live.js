@@ -5,10 +5,16 @@
 // of the newest event when the page was rendered, so nothing falls between
 // rendering and connecting. Events carry IDs only ({"task_id", "kind"}):
 // the page then fetches what it shows through its usual, authorized routes
-// with htmx, and swaps the whole list or detail (no duplicate rows: the
-// server's list replaces the page's).
+// and swaps in just that.
 //
-//   - list page   ([data-live-scope="list"]): any task event re-fetches #task-list
+//   - list page   ([data-live-scope="list"]): only the row the event is
+//                 about changes, so rows loaded with "Load more" stay:
+//                 task.updated re-fetches that row if it is on the page
+//                 (#task-list[data-row-url], GET /tasks/{id}/row with the
+//                 list's filter; an empty answer, the task no longer
+//                 matching, drops the row), task.deleted removes it,
+//                 task.created fetches the row and puts it at the top
+//                 (newest first) unless it is there already
 //   - detail page ([data-live-scope="task"], data-task-id): re-fetches the
 //                 detail on task.updated, says so on task.deleted
 //   - own changes skipped (already on the page); others re-fetch and toast
@@ -55,6 +61,43 @@ function refresh(target, url) {
   window.htmx.ajax("GET", url, { target, select: target, swap: "outerHTML" });
 }
 
+// swapRow fetches one row of the list and swaps it in with swapStyle
+// ("outerHTML" on the row, "afterbegin" on the list). A failed fetch (the
+// task is gone, the session ended) changes nothing: the next event or
+// reload tells.
+async function swapRow(list, target, taskID, swapStyle) {
+  if (!window.htmx || !list.dataset.rowUrl) return;
+  const url = list.dataset.rowUrl.replace("{id}", encodeURIComponent(taskID));
+  let html;
+  try {
+    const res = await fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
+    if (!res.ok) return;
+    html = await res.text();
+  } catch {
+    return;
+  }
+  if (!target.isConnected) return; // removed meanwhile
+  if (swapStyle === "afterbegin" && document.getElementById(`task-${taskID}`)) return; // added meanwhile
+  window.htmx.swap(target, html, { swapStyle });
+  if (swapStyle === "afterbegin" && html.trim() !== "") {
+    const empty = document.querySelector(".tasks__empty");
+    if (empty) empty.remove();
+  }
+}
+
+function onListEvent(type, taskID) {
+  const list = document.getElementById("task-list");
+  if (!list) return;
+  const row = document.getElementById(`task-${taskID}`);
+  if (type === "task.deleted") {
+    if (row) row.remove();
+  } else if (type === "task.updated") {
+    if (row) swapRow(list, row, taskID, "outerHTML");
+  } else if (!row) {
+    swapRow(list, list, taskID, "afterbegin");
+  }
+}
+
 const MESSAGES = {
   "task.created": "A task was added elsewhere.",
   "task.updated": "A task was changed elsewhere.",
@@ -71,7 +114,7 @@ function onTaskEvent(el, e) {
   const id = String(data.task_id);
   if (isOwn(e.type, id)) return;
   if (el.dataset.liveScope === "list") {
-    refresh("#task-list", window.location.pathname + window.location.search);
+    onListEvent(e.type, id);
     toast("info", MESSAGES[e.type]);
     return;
   }
