@@ -7,16 +7,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/db.sh
 
 ensure_env
-load_env
-# Compile the app, then air, in the background while PostgreSQL is set up: on a fresh clone the
-# compile overlaps the npm download and initdb. air's first build then finds tmp/app up to date;
-# compile errors show there too. The flags are .air.toml's (the same build, so air's is a cache hit):
-# no optimisation or inlining, which compiles in about two thirds of the CPU time (README, "The first
-# run") and leaves a binary a debugger can step through; `make build` is the optimised one.
+# Compile the app, then air, in the background while .env is read and PostgreSQL is set up: on a
+# fresh clone the compile overlaps the npm download and initdb. air's first build then finds tmp/app
+# up to date; compile errors show there too. The flags are .air.toml's, so air's build is a cache
+# hit: no optimisation or inlining, which compiles in about three quarters of the CPU time (README,
+# "The first run") and leaves a binary a debugger can step through; `make build` is the optimised one.
 mkdir -p tmp
 ( scripts/templ.sh && "$GO" build -gcflags='all=-N -l' -o tmp/app ./cmd/app && "$GO" tool air -v ) >/dev/null 2>&1 &
 warm=$!
 trap 'kill "$warm" 2>/dev/null || true' EXIT
+load_env
 # The .env.example value (port 5433) counts as the dev cluster too, whatever DEV_DB_PORT is.
 case "${DATABASE_URL:-}" in
   "" | "$(dev_db_url "$DEV_DB_PORT")" | "$(dev_db_url 5433)")
