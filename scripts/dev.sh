@@ -7,16 +7,17 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/db.sh
 
 ensure_env
-# Compile the app, then air, in the background while .env is read and PostgreSQL is set up: on a
-# fresh clone the compile overlaps the npm download and initdb. air's first build then finds tmp/app
-# up to date; compile errors show there too. The flags are .air.toml's, so air's build is a cache
-# hit: no optimisation or inlining, which compiles in about three quarters of the CPU time (README,
-# "The first run") and leaves a binary a debugger can step through; `make build` is the optimised one.
-mkdir -p tmp
-( scripts/templ.sh && "$GO" build -gcflags='all=-N -l' -o tmp/app ./cmd/app && "$GO" tool air -v ) >/dev/null 2>&1 &
+load_env
+# Compile the app and air in the background while PostgreSQL is set up: on a fresh clone the compile
+# overlaps the npm download and initdb. air is built here, not run with `go tool air`, so that it is
+# compiled with DEV_GCFLAGS too (`go tool` ignores them) and shares the standard library's compiled
+# packages with the app (built again below: a no-op, unless go.mod moved it). air's first build then
+# finds tmp/app up to date; compile errors show there.
+mkdir -p tmp/bin
+build_air() { "$GO" build -gcflags="$DEV_GCFLAGS" -o tmp/bin/air github.com/air-verse/air; }
+( scripts/templ.sh && "$GO" build -gcflags="$DEV_GCFLAGS" -o tmp/app ./cmd/app; build_air ) >/dev/null 2>&1 &
 warm=$!
 trap 'kill "$warm" 2>/dev/null || true' EXIT
-load_env
 # The .env.example value (port 5433) counts as the dev cluster too, whatever DEV_DB_PORT is.
 case "${DATABASE_URL:-}" in
   "" | "$(dev_db_url "$DEV_DB_PORT")" | "$(dev_db_url 5433)")
@@ -31,4 +32,5 @@ fi
 wait "$warm" || true
 trap - EXIT
 say "starting air (Ctrl-C stops the app; the database keeps running until 'make db-stop')"
-exec "$GO" tool air -c .air.toml
+build_air || die "could not build air"
+exec tmp/bin/air -c .air.toml
