@@ -365,4 +365,3 @@ func TestBrowserTasks(t *testing.T) {
 	}
 	assertAccessible(t, ctx, "/tasks")
 }
-

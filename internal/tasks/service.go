@@ -33,50 +33,6 @@ func NewService(pool *pgxpool.Pool, now func() time.Time) *Service {
 // Today is the current date, for due-date badges.
 func (s *Service) Today() Date { return NewDate(s.now()) }
 
-// List returns a page of who's own tasks. Invalid params are an Invalid
-// error with field messages.
-func (s *Service) List(ctx context.Context, who auth.Identity, p ListParams) (Page, error) {
-	ctx, span := tracing.Start(ctx, "tasks.Service.List")
-	defer span.End()
-	if problems := p.Normalize(); len(problems) > 0 {
-		return Page{}, apperr.Validation("The request has invalid parameters.", problems)
-	}
-	return s.repo.List(ctx, who.UserID, p)
-}
-
-// ListAll returns a page of every user's tasks, read-only, for an admin:
-// anyone else gets ErrNotAdmin. Invalid params are an Invalid error.
-func (s *Service) ListAll(ctx context.Context, who auth.Identity, p ListParams) (Page, error) {
-	ctx, span := tracing.Start(ctx, "tasks.Service.ListAll")
-	defer span.End()
-	if !who.IsAdmin() {
-		return Page{}, ErrNotAdmin
-	}
-	if problems := p.Normalize(); len(problems) > 0 {
-		return Page{}, apperr.Validation("The request has invalid parameters.", problems)
-	}
-	return s.repo.ListAll(ctx, p)
-}
-
-// ListWithHead is List, or ListAll when p.Everyone, plus the newest event
-// ID (where the page's live stream starts), read in one round trip. It
-// returns ErrNotAdmin for everyone's tasks to a non-admin, and an Invalid
-// error for invalid params.
-func (s *Service) ListWithHead(ctx context.Context, who auth.Identity, p ListParams) (Page, int64, error) {
-	ctx, span := tracing.Start(ctx, "tasks.Service.ListWithHead")
-	defer span.End()
-	if p.Everyone && !who.IsAdmin() {
-		return Page{}, 0, ErrNotAdmin
-	}
-	if problems := p.Normalize(); len(problems) > 0 {
-		return Page{}, 0, apperr.Validation("The request has invalid parameters.", problems)
-	}
-	if p.Everyone {
-		return s.repo.ListAllWithHead(ctx, p)
-	}
-	return s.repo.ListWithHead(ctx, who.UserID, p)
-}
-
 // Get returns a task who may read: their own, or any task for an admin.
 // It returns ErrNotFound otherwise.
 func (s *Service) Get(ctx context.Context, who auth.Identity, id int64) (Task, error) {
@@ -86,35 +42,6 @@ func (s *Service) Get(ctx context.Context, who auth.Identity, id int64) (Task, e
 		return s.repo.GetAny(ctx, id)
 	}
 	return s.repo.Get(ctx, who.UserID, id)
-}
-
-// InList returns a task who may read, as Get does, and whether it belongs
-// on the list p selects: its scope (who's own tasks, or everyone's), status
-// and search; not the cursor, so a row loaded with "Load more" still
-// counts. Invalid params are an Invalid error; everyone's list asked for
-// by anyone but an admin is ErrNotAdmin, as in ListAll.
-func (s *Service) InList(ctx context.Context, who auth.Identity, id int64, p ListParams) (Task, bool, error) {
-	ctx, span := tracing.Start(ctx, "tasks.Service.InList")
-	defer span.End()
-	if p.Everyone && !who.IsAdmin() {
-		return Task{}, false, ErrNotAdmin
-	}
-	p.Cursor = ""
-	if problems := p.Normalize(); len(problems) > 0 {
-		return Task{}, false, apperr.Validation("The request has invalid parameters.", problems)
-	}
-	t, err := s.Get(ctx, who, id)
-	if err != nil {
-		return Task{}, false, err
-	}
-	if !p.Everyone && t.UserID != who.UserID {
-		return t, false, nil
-	}
-	if p.Status == "" && p.Query == "" {
-		return t, true, nil
-	}
-	ok, err := s.repo.InFilter(ctx, id, p)
-	return t, ok, err
 }
 
 // WithEvents returns a task the actor may read (any task for an admin)
