@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -180,12 +179,7 @@ func assertAccessible(t *testing.T, ctx context.Context, page string) {
 // page reloads itself when the server restarts (as the watcher does after
 // an edit of a .go, .templ or .css file).
 func TestBrowserLiveReload(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	env := testEnv(t)
 	env["APP_ENV"] = "development"
 	env["HTTP_ADDR"] = addr

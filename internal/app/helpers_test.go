@@ -2,6 +2,7 @@ package app
 
 import (
 	"io"
+	"net"
 	"net/http/httptest"
 	"testing"
 
@@ -29,3 +30,14 @@ func accountServer(t *testing.T, change func(*Config), logs io.Writer, hasher *p
 
 // alicePassword is a password the policy accepts, for test accounts.
 const alicePassword = "correct horse battery staple"
+
+// freeAddr returns a loopback address that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}

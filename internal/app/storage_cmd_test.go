@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -32,6 +33,11 @@ func TestStorageSetupCommand(t *testing.T) {
 	env := map[string]string{
 		"STORAGE_DRIVER": "s3", "S3_ENDPOINT": cfg.Endpoint.String(), "S3_REGION": cfg.Region, "S3_BUCKET": cfg.Bucket,
 		"S3_ACCESS_KEY": cfg.AccessKey, "S3_SECRET_KEY": cfg.SecretKey, "BASE_URL": "https://app.example/",
+	}
+	wrongKey := maps.Clone(env)
+	wrongKey["S3_SECRET_KEY"] = "not-the-secret"
+	if _, err := run(t, wrongKey, "storage", "setup"); err == nil || !strings.Contains(err.Error(), "storage: s3 setup") {
+		t.Errorf("storage setup with a wrong key: %v, want the store's refusal", err)
 	}
 	out, err := run(t, env, "storage", "setup")
 	if err != nil || !strings.Contains(out, "bucket made-by-setup ready; browsers at https://app.example may upload") {
