@@ -31,7 +31,7 @@ case "${DATABASE_URL:-}" in
     say "DATABASE_URL points to $(sed -E 's#//[^@/]*@#//***@#' <<<"$DATABASE_URL"); not starting the dev database" ;;
 esac
 if kill -0 "$warm" 2>/dev/null; then
-  say "waiting for the build of the app and air to finish (on a fresh clone about a minute: README, \"The first run\")"
+  say "waiting for the build of the app and air to finish (on a fresh clone under a minute: README, \"The first run\")"
 fi
 wait "$warm" || true
 trap - EXIT
