@@ -190,3 +190,15 @@ func mustRequestReset(t *testing.T, svc *account.Service, ctx context.Context, e
 		t.Fatalf("RequestPasswordReset(%q) = %v", email, err)
 	}
 }
+
+const (
+	verifyPrefix = testBaseURL + "/verify-email/"
+	resetPrefix  = testBaseURL + "/password/reset/"
+	goodPassword = "correct horse battery staple"
+	ipX          = "192.0.2.10"
+	ipY          = "198.51.100.20"
+)
+
+func login(ctx context.Context, svc *account.Service, email, pw, ip string) (account.User, error) {
+	return svc.Login(ctx, account.LoginInput{Email: email, Password: pw}, ip)
+}
