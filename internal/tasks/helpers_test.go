@@ -3,6 +3,7 @@ package tasks_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/tasks"
 )
 
@@ -148,3 +150,22 @@ func date(y int, m time.Month, d int) *tasks.Date {
 
 // ptr returns a pointer to v.
 func ptr[T any](v T) *T { return &v }
+
+// counts returns how many tasks and task events the database holds.
+func counts(t *testing.T, pool *pgxpool.Pool) (taskRows, eventRows int) {
+	t.Helper()
+	return mustCount(t, pool, `SELECT count(*) FROM tasks`), mustCount(t, pool, `SELECT count(*) FROM task_events`)
+}
+
+// wantFields checks that err is Invalid with exactly the given fields.
+func wantFields(t *testing.T, err error, fields ...string) {
+	t.Helper()
+	if k := apperr.KindOf(err); k != apperr.Invalid {
+		t.Fatalf("error = %v (kind %v), want kind invalid", err, k)
+	}
+	got := slices.Sorted(maps.Keys(apperr.FieldsOf(err)))
+	slices.Sort(fields)
+	if !slices.Equal(got, fields) {
+		t.Errorf("error fields = %v, want %v", got, fields)
+	}
+}
