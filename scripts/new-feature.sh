@@ -11,7 +11,7 @@
 #   web/layout/layout.templ        a navigation link
 #   web/static/css/app.css         a copy of the tasks styles
 # Every line of those files that wires the tasks feature is repeated, renamed, right after it.
-# internal/app/routes_test.go's TestCopyFeature runs this script as the README's walk-through does.
+# internal/app/copyfeature_test.go's TestCopyFeature runs this script as the README's walk-through does.
 set -euo pipefail
 
 die() { printf 'new-feature: %s\n' "$*" >&2; exit 1; }
