@@ -1,10 +1,8 @@
 package app
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -16,25 +14,12 @@ import (
 func TestBrowserAPITokens(t *testing.T) {
 	a := startApp(t, testEnv(t))
 	ctx := newBrowser(t)
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	step("sign up",
-		chromedp.Navigate(a.URL+"/signup"),
-		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="email"]`), "tokens@example.com"),
-		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="password"]`), "a long enough passphrase"),
-		chromedp.Click(css(`[data-testid="signup-form"] button[type="submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="password-form"]`)),
+	browserStep(t, ctx, "sign up",
+		signUpSteps(a.URL, "tokens@example.com"),
 		chromedp.Click(css(`[data-testid="api-tokens-link"]`)),
 		chromedp.WaitVisible(css(`[data-testid="token-form"]`)),
 	)
-	step("create a token",
+	browserStep(t, ctx, "create a token",
 		chromedp.SendKeys(css(`[data-testid="token-form"] input[name="name"]`), "backup script"),
 		chromedp.SetValue(css(`[data-testid="token-form"] select[name="scope"]`), "read-write"),
 		chromedp.Click(css(`[data-testid="token-form"] button[type="submit"]`)),
@@ -52,7 +37,7 @@ func TestBrowserAPITokens(t *testing.T) {
 	}
 	assertAccessible(t, ctx, "/account/tokens")
 	saveScreenshot(t, ctx, "api-tokens")
-	step("revoke it",
+	browserStep(t, ctx, "revoke it",
 		chromedp.Click(css(`[data-testid="revoke-token"]`)),
 		chromedp.WaitVisible(css(`[data-testid="no-tokens"]`)),
 	)

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -23,23 +22,10 @@ func TestBrowserSessionExpiry(t *testing.T) {
 	env["SESSION_IDLE_TIMEOUT"] = idle.String()
 	a := startApp(t, env)
 	ctx := newBrowser(t)
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	const email, pw, page = "expiry@example.com", "a long enough passphrase", "/tasks?q=release"
+	const email, page = "expiry@example.com", "/tasks?q=release"
 
-	step("sign up, create a task and open a filtered list",
-		chromedp.Navigate(a.URL+"/signup"),
-		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="email"]`), email),
-		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="password"]`), pw),
-		chromedp.Click(css(`[data-testid="signup-form"] button[type="submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="password-form"]`)),
+	browserStep(t, ctx, "sign up, create a task and open a filtered list",
+		signUpSteps(a.URL, email),
 		chromedp.Navigate(a.URL+"/tasks"),
 		chromedp.SendKeys(css(`[data-testid="task-form"] input[name="title"]`), "Write the release notes"),
 		chromedp.Click(css(`[data-testid="task-form"] button[type="submit"]`)),
@@ -51,7 +37,7 @@ func TestBrowserSessionExpiry(t *testing.T) {
 	// than idle is past it, whenever the last request touched the session.
 	time.Sleep(idle + time.Second)
 
-	step("change the task's status after the session expired",
+	browserStep(t, ctx, "change the task's status after the session expired",
 		chromedp.Click(css(`[data-testid="task-row"] [data-testid="task-status"] button[value="done"]`)),
 		chromedp.WaitVisible(css(`[data-testid="login-form"]`)),
 	)
@@ -63,9 +49,9 @@ func TestBrowserSessionExpiry(t *testing.T) {
 		t.Errorf("the sign-in page shows %d task rows: a fragment was swapped in", n)
 	}
 
-	step("sign in",
+	browserStep(t, ctx, "sign in",
 		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="email"]`), email),
-		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="password"]`), pw),
+		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="password"]`), alicePassword),
 		chromedp.Click(css(`[data-testid="login-form"] button[type="submit"]`)),
 		chromedp.WaitVisible(css(`[data-testid="task-row"]`)),
 	)
@@ -82,13 +68,13 @@ func TestBrowserSessionExpiry(t *testing.T) {
 	if err := os.WriteFile(file, []byte("%PDF-1.7\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	step("open the task's page",
+	browserStep(t, ctx, "open the task's page",
 		chromedp.Click(css(`[data-testid="task-row"] .task-row__title`)),
 		chromedp.WaitVisible(css(`[data-testid="uploader"]`)),
 	)
 	taskPage := eval[string](t, ctx, `location.pathname`)
 	time.Sleep(idle + time.Second)
-	step("attach a file after the session expired",
+	browserStep(t, ctx, "attach a file after the session expired",
 		chromedp.SetUploadFiles(css(`[data-testid="attachment-file"]`), []string{file}),
 		chromedp.WaitVisible(css(`[data-testid="login-form"]`)),
 	)

@@ -20,34 +20,19 @@ import (
 func TestBrowserLiveTasks(t *testing.T) {
 	a := startApp(t, testEnv(t))
 	one := newBrowser(t)
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	step := func(ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		start := time.Now()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		t.Logf("%s: %v", what, time.Since(start))
-	}
 	const live = `[data-testid="live-status"][data-state="live"]`
-	step(one, "sign up and open the list",
-		chromedp.Navigate(a.URL+"/signup"),
-		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="email"]`), "live@example.com"),
-		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="password"]`), "a long enough passphrase"),
-		chromedp.Click(css(`[data-testid="signup-form"] button[type="submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="password-form"]`)),
+	browserStep(t, one, "sign up and open the list",
+		signUpSteps(a.URL, "live@example.com"),
 		chromedp.Navigate(a.URL+"/tasks"),
 		chromedp.WaitVisible(css(live)),
 	)
 	eval[chromedp.Void](t, one, `window.__marker = "no full reload"`)
 
 	two := newBrowser(t) // a second browser, the same user signed in
-	step(two, "sign in and add a task in the second browser",
+	browserStep(t, two, "sign in and add a task in the second browser",
 		chromedp.Navigate(a.URL+"/login"),
 		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="email"]`), "live@example.com"),
-		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="password"]`), "a long enough passphrase"),
+		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="password"]`), alicePassword),
 		chromedp.Click(css(`[data-testid="login-form"] button[type="submit"]`)),
 		chromedp.WaitNotPresent(css(`[data-testid="login-form"]`)),
 		chromedp.Navigate(a.URL+"/tasks"),
@@ -56,7 +41,7 @@ func TestBrowserLiveTasks(t *testing.T) {
 		chromedp.Click(css(`[data-testid="task-form"] button[type="submit"]`)),
 		chromedp.WaitVisible(css(`[data-testid="task-row"]`)),
 	)
-	step(one, "the row appears in the first browser",
+	browserStep(t, one, "the row appears in the first browser",
 		chromedp.WaitVisible(css(`[data-testid="task-row"]`)),
 		chromedp.WaitVisible(css(`#toasts [data-testid="toast"]`)),
 	)
@@ -71,11 +56,11 @@ func TestBrowserLiveTasks(t *testing.T) {
 		t.Errorf("the page that created the task shows %d rows, want 1", n)
 	}
 
-	step(one, "mark done in the first browser",
+	browserStep(t, one, "mark done in the first browser",
 		chromedp.Click(css(`[data-testid="task-row"] [data-testid="task-status"] button[value="done"]`)),
 		chromedp.WaitVisible(css(`[data-testid="task-row"][data-status="done"]`)),
 	)
-	step(two, "the status arrives in the second browser",
+	browserStep(t, two, "the status arrives in the second browser",
 		chromedp.WaitVisible(css(`[data-testid="task-row"][data-status="done"]`)),
 	)
 	for _, ctx := range []context.Context{one, two} {
@@ -101,15 +86,6 @@ func TestBrowserLiveListKeepsLoadedRows(t *testing.T) {
 		resp.Body.Close()
 	}
 	ctx := newBrowser(t)
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
 	rows := func() int { return eval[int](t, ctx, `document.querySelectorAll('[data-testid="task-row"]').length`) }
 	idOf := func(title string) string {
 		return eval[string](t, ctx, `[...document.querySelectorAll('[data-testid="task-row"]')].find((r) => r.querySelector('.task-row__title').textContent.trim() === `+strconv.Quote(title)+`).dataset.taskId`)
@@ -123,7 +99,7 @@ func TestBrowserLiveListKeepsLoadedRows(t *testing.T) {
 		resp.Body.Close()
 	}
 
-	step("sign in, open the list, load more",
+	browserStep(t, ctx, "sign in, open the list, load more",
 		chromedp.Navigate(a.URL+"/login"),
 		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="email"]`), "more@example.com"),
 		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="password"]`), alicePassword),
@@ -141,13 +117,13 @@ func TestBrowserLiveListKeepsLoadedRows(t *testing.T) {
 
 	done, gone := idOf("Task 02"), idOf("Task 03") // both on the second page
 	post("/tasks/"+done+"/status", url.Values{"status": {"done"}})
-	step("a loaded row's status changes in place",
+	browserStep(t, ctx, "a loaded row's status changes in place",
 		chromedp.WaitVisible(css(`#task-`+done+`[data-status="done"]`)),
 	)
 	post("/tasks/"+gone+"/delete", nil)
-	step("a deleted loaded row goes", chromedp.WaitNotPresent(css(`#task-`+gone)))
+	browserStep(t, ctx, "a deleted loaded row goes", chromedp.WaitNotPresent(css(`#task-`+gone)))
 	post("/tasks", url.Values{"title": {"Task 26"}})
-	step("a new task comes at the top",
+	browserStep(t, ctx, "a new task comes at the top",
 		chromedp.WaitVisible(css(`#task-list [data-testid="task-row"]:first-child[data-status]`)),
 		chromedp.Poll[chromedp.Void](`document.querySelector('#task-list [data-testid="task-row"] .task-row__title').textContent.trim() === "Task 26"`),
 	)

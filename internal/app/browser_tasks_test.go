@@ -1,11 +1,9 @@
 package app
 
 import (
-	"context"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -16,33 +14,20 @@ import (
 func TestBrowserTasks(t *testing.T) {
 	a := startApp(t, testEnv(t))
 	ctx := newBrowser(t)
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
-	step("sign up",
-		chromedp.Navigate(a.URL+"/signup"),
-		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="email"]`), "tasks@example.com"),
-		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="password"]`), "a long enough passphrase"),
-		chromedp.Click(css(`[data-testid="signup-form"] button[type="submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="password-form"]`)),
+	browserStep(t, ctx, "sign up",
+		signUpSteps(a.URL, "tasks@example.com"),
 		chromedp.Navigate(a.URL+"/tasks"),
 		chromedp.WaitVisible(css(`[data-testid="task-form"]`)),
 	)
 	eval[chromedp.Void](t, ctx, `window.__marker = "no full reload"`)
 
 	// An empty title: the form comes back with 422, in place.
-	step("submit an empty title",
+	browserStep(t, ctx, "submit an empty title",
 		chromedp.Click(css(`[data-testid="task-form"] button[type="submit"]`)),
 		chromedp.WaitVisible(css(`[data-testid="task-form"] [data-testid="field-error"]`)),
 	)
-	step("create a task",
+	browserStep(t, ctx, "create a task",
 		chromedp.SendKeys(css(`[data-testid="task-form"] input[name="title"]`), "Write the release notes"),
 		chromedp.Click(css(`[data-testid="task-form"] button[type="submit"]`)),
 		chromedp.WaitVisible(css(`[data-testid="task-row"]`)),
@@ -59,13 +44,13 @@ func TestBrowserTasks(t *testing.T) {
 	}
 
 	// Change the status in the row (a fragment swap).
-	step("mark done",
+	browserStep(t, ctx, "mark done",
 		chromedp.Click(css(`[data-testid="task-row"] [data-testid="task-status"] button[value="done"]`)),
 		chromedp.WaitVisible(css(`[data-testid="task-row"][data-status="done"]`)),
 	)
 
 	// Edit on the task's own page.
-	step("edit",
+	browserStep(t, ctx, "edit",
 		chromedp.Click(css(`[data-testid="task-row"] .task-row__title`)),
 		chromedp.WaitVisible(css(`[data-testid="task-edit"]`)),
 		chromedp.Click(css(`[data-testid="task-edit"]`)),
@@ -79,7 +64,7 @@ func TestBrowserTasks(t *testing.T) {
 	}
 
 	// Delete from the list, through the confirmation dialog.
-	step("delete",
+	browserStep(t, ctx, "delete",
 		chromedp.Navigate(a.URL+"/tasks"),
 		chromedp.WaitVisible(css(`[data-testid="task-row"]`)),
 		chromedp.Click(css(`[data-testid="task-row"] [data-testid="task-delete"]`)),

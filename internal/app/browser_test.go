@@ -76,6 +76,38 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 	t.Logf("screenshot saved: %s", path)
 }
 
+// stepTimeout bounds one browserStep: generous, since a busy 2-core machine
+// can take seconds over a page that takes milliseconds when idle.
+const stepTimeout = 20 * time.Second
+
+// browserStep runs actions in the browser tab ctx, within stepTimeout, and
+// fails the test naming the step what if one of them fails (newBrowser then
+// saves a screenshot of the page). It logs how long the step took.
+func browserStep(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	start := time.Now()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	t.Logf("%s: %v", what, time.Since(start).Round(time.Millisecond))
+}
+
+// signUpSteps signs a new account up with email and alicePassword through
+// the sign-up form on baseURL, and waits for the account page it leads to.
+func signUpSteps(baseURL, email string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(baseURL+"/signup"),
+		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="email"]`), email),
+		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="password"]`), alicePassword),
+		chromedp.Click(css(`[data-testid="signup-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(css(`[data-testid="password-form"]`)),
+	)
+}
+
+func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))

@@ -68,22 +68,8 @@ func uploadInBrowser(t *testing.T, base string) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			saveScreenshot(t, ctx, "uploads-failure")
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	step("sign up and open a new task",
-		chromedp.Navigate(base+"/signup"),
-		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="email"]`), "uploads@example.com"),
-		chromedp.SendKeys(css(`[data-testid="signup-form"] input[name="password"]`), "a long enough passphrase"),
-		chromedp.Click(css(`[data-testid="signup-form"] button[type="submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="password-form"]`)),
+	browserStep(t, ctx, "sign up and open a new task",
+		signUpSteps(base, "uploads@example.com"),
 		chromedp.Navigate(base+"/tasks"),
 		chromedp.SendKeys(css(`[data-testid="task-form"] input[name="title"]`), "Plan the garden"),
 		chromedp.Click(css(`[data-testid="task-form"] button[type="submit"]`)),
@@ -94,19 +80,19 @@ func uploadInBrowser(t *testing.T, base string) {
 	// The progress bar's values, as the page sets them.
 	eval[bool](t, ctx, `(() => { const p = document.querySelector("[data-upload-progress]"); window.__progress = [];
 		new MutationObserver(() => window.__progress.push(p.hidden ? -1 : p.value)).observe(p, {attributes: true}); return true })()`)
-	step("attach an image",
+	browserStep(t, ctx, "attach an image",
 		chromedp.SetUploadFiles(css(`[data-testid="attachment-file"]`), []string{filepath.Join(dir, "plan.png")}),
 		chromedp.WaitVisible(css(`[data-testid="attachment"]`)),
 	)
 	if p := eval[[]float64](t, ctx, `window.__progress`); len(p) == 0 || p[len(p)-1] != 100 {
 		t.Errorf("progress bar values %v, want a visible bar ending at 100", p)
 	}
-	step("attach a PDF",
+	browserStep(t, ctx, "attach a PDF",
 		chromedp.SetUploadFiles(css(`[data-testid="attachment-file"]`), []string{filepath.Join(dir, "notes.pdf")}),
 		chromedp.WaitVisible(css(`[data-testid="attachment"]:nth-of-type(2)`)),
 	)
 	waitForThumbnail(t, ctx)
-	step("download the image", chromedp.Click(css(`[data-testid="attachment-link"]`)))
+	browserStep(t, ctx, "download the image", chromedp.Click(css(`[data-testid="attachment-link"]`)))
 	if name := eval[string](t, ctx, `document.querySelector('[data-testid="attachment-link"]').textContent`); name != "plan.png" {
 		t.Fatalf("first attachment shown as %q", name)
 	}
