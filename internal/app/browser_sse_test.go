@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -140,5 +141,90 @@ func TestBrowserLiveListKeepsLoadedRows(t *testing.T) {
 	}
 	if v := eval[[]string](t, ctx, `window.__csp || []`); len(v) > 0 {
 		t.Errorf("CSP violations: %v", v)
+	}
+}
+
+// TestBrowserLiveReconnects stops the instance a task list is streaming
+// from: the page says it is reconnecting. While the instance is away its
+// address answers 502, as a reverse proxy does (EventSource gives up on
+// that, and the page must open a new stream), then nothing listens. A task
+// created meanwhile through another instance arrives, without a reload,
+// once the first instance is back on its address: the page resumed from
+// the last event it saw.
+func TestBrowserLiveReconnects(t *testing.T) {
+	env := testEnv(t)
+	env["HTTP_ADDR"] = freeAddr(t)
+	a := startApp(t, env)
+	other := signUpClient(t, a.URL, "reconnect@example.com") // the same user, elsewhere
+	ctx := newBrowser(t)
+	browserStep(t, ctx, "sign in and open the list",
+		chromedp.Navigate(a.URL+"/login"),
+		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="email"]`), "reconnect@example.com"),
+		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="password"]`), alicePassword),
+		chromedp.Click(css(`[data-testid="login-form"] button[type="submit"]`)),
+		chromedp.WaitNotPresent(css(`[data-testid="login-form"]`)),
+		chromedp.Navigate(a.URL+"/tasks"),
+		chromedp.WaitVisible(css(`[data-testid="live-status"][data-state="live"]`)),
+	)
+	eval[chromedp.Void](t, ctx, `window.__marker = "no full reload"`)
+
+	if err := a.Stop(); err != nil {
+		t.Fatalf("stop the first instance: %v", err)
+	}
+	browserStep(t, ctx, "the page says it is reconnecting",
+		chromedp.WaitVisible(css(`[data-testid="live-status"][data-state="reconnecting"]`)),
+	)
+	badGateway(t, env["HTTP_ADDR"], "/tasks/events", 2)
+	elsewhere := map[string]string{}
+	for k, v := range env {
+		elsewhere[k] = v
+	}
+	elsewhere["HTTP_ADDR"] = "127.0.0.1:0"
+	b := startApp(t, elsewhere)
+	resp, err := other.PostForm(b.URL+"/tasks", url.Values{"title": {"Made while the page was away"}})
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create a task on the other instance: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	startApp(t, env) // the first instance again, on the same address
+	browserStep(t, ctx, "the page reconnects and gets the task it missed",
+		chromedp.WaitVisible(css(`[data-testid="live-status"][data-state="live"]`)),
+		chromedp.WaitVisible(css(`[data-testid="task-row"]`)),
+	)
+	if got := eval[string](t, ctx, `document.querySelector('.task-row__title').textContent.trim()`); got != "Made while the page was away" {
+		t.Errorf("row title = %q, want the task made while the page was away", got)
+	}
+	if got := eval[string](t, ctx, `String(window.__marker)`); got != "no full reload" {
+		t.Error("the page reloaded instead of resuming the stream")
+	}
+}
+
+// badGateway answers 502 on addr, as a reverse proxy does while the app is
+// away, until it has refused n requests for path; then it closes.
+func badGateway(t *testing.T, addr, path string, n int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := make(chan struct{}, n)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == path {
+			select {
+			case refused <- struct{}{}:
+			default:
+			}
+		}
+		http.Error(w, "bad gateway", http.StatusBadGateway)
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	for i := range n {
+		select {
+		case <-refused:
+		case <-time.After(stepTimeout):
+			t.Fatalf("the page asked for %s %d times in %v, want %d", path, i, stepTimeout, n)
+		}
 	}
 }

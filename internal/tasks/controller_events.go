@@ -29,7 +29,7 @@ func (c *Controller) EventFeed() sse.Feed { return c.svc.EventFeed() }
 func (c *Controller) stream(w http.ResponseWriter, r *http.Request) error {
 	who := auth.MustFrom(r)
 	all := isTrue(r.URL.Query().Get("all"))
-	after, err := lastEventID(r)
+	after, resume, err := lastEventID(r)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (c *Controller) stream(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var replay []sse.Event
-	if after > 0 {
+	if resume {
 		if replay, err = c.svc.EventsSince(r.Context(), who, all, after); err != nil {
 			c.events.Unsubscribe(sub)
 			return err
@@ -57,22 +57,25 @@ func (c *Controller) stream(w http.ResponseWriter, r *http.Request) error {
 }
 
 // lastEventID reads Last-Event-ID (sent by EventSource on reconnect), or
-// else ?last_event_id=; absent is 0.
-func lastEventID(r *http.Request) (int64, error) {
+// else ?last_event_id=. resume reports whether either was there: 0 is a
+// real position (a page rendered before the first event), from which the
+// client is owed every event; without either the stream starts with the
+// next live event.
+func lastEventID(r *http.Request) (after int64, resume bool, err error) {
 	s := r.Header.Get("Last-Event-ID")
 	if s == "" {
 		s = r.URL.Query().Get("last_event_id")
 	}
 	if s == "" {
-		return 0, nil
+		return 0, false, nil
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 {
-		return 0, apperr.Validation("The request has invalid parameters.", map[string]string{
+		return 0, false, apperr.Validation("The request has invalid parameters.", map[string]string{
 			"last_event_id": "Last-Event-ID must be a whole number of 0 or more.",
 		})
 	}
-	return n, nil
+	return n, true, nil
 }
 
 // liveURL is the stream a page connects to, starting after the newest

@@ -147,6 +147,30 @@ INSERT INTO task_events (task_id, user_id, kind) SELECT 1, $1, 'updated' FROM ge
 	}
 }
 
+// A page rendered before the first event opens its stream with
+// ?last_event_id=0: 0 is a position, so what was committed before it
+// connected is replayed; without a position the stream starts live.
+func TestEventsReplayFromZero(t *testing.T) {
+	pool := pgtest.NewPool(t)
+	a := newInstance(t, pool, sse.Options{})
+	alice := a.as(t, mustCreateUser(t, pool), auth.RoleUser)
+
+	probe := a.open(t, alice, "")
+	first := mustAddTask(t, alice, titleForm("before the page connected"))
+	probe.NextEvent(t, eventWait) // published live: it is in the past now
+	fromZero := a.open(t, alice, "?last_event_id=0")
+	if f := fromZero.NextEvent(t, eventWait); f.Event != "task.created" || taskOf(t, f) != first {
+		t.Fatalf("from 0: got %+v, want task.created of %d", f, first)
+	}
+	live := a.open(t, alice, "")
+	second := mustAddTask(t, alice, titleForm("live"))
+	if f := live.NextEvent(t, eventWait); taskOf(t, f) != second {
+		t.Fatalf("without a position: got %+v, want only the live event of %d", f, second)
+	}
+	fromZero.NextEvent(t, eventWait) // the live one
+	fromZero.Quiet(t, 300*time.Millisecond)
+}
+
 // The LISTEN connection is killed (as by a database restart); the relay
 // reconnects and delivers what was committed meanwhile: no gap, no
 // duplicate, in order.
@@ -217,12 +241,12 @@ func TestPagesNameTheirLiveStream(t *testing.T) {
 	for path, scope := range map[string]string{tasks.TasksURL(): "list", tasks.TaskURL(id): "task"} {
 		_, body := alice.Get(path)
 		live := httpxtest.Doc(t, body).Find(`[data-testid="live-status"]`)
-		if got := live.AttrOr("data-live", ""); got != want || live.AttrOr("data-live-scope", "") != scope {
-			t.Errorf("%s: data-live=%q scope=%q, want %q %q", path, got, live.AttrOr("data-live-scope", ""), want, scope)
+		if got := live.AttrOr("sse-connect", ""); got != want || live.AttrOr("data-live-scope", "") != scope || live.AttrOr("hx-ext", "") != "sse" {
+			t.Errorf("%s: sse-connect=%q scope=%q hx-ext=%q, want %q %q sse", path, got, live.AttrOr("data-live-scope", ""), live.AttrOr("hx-ext", ""), want, scope)
 		}
 	}
 	_, body := s.admin(t).Get(tasks.TasksURL() + "?all=true")
-	if got := httpxtest.Doc(t, body).Find(`[data-live]`).AttrOr("data-live", ""); !strings.Contains(got, "all=1") {
-		t.Errorf("admin's everyone list: data-live=%q, want ?all=1", got)
+	if got := httpxtest.Doc(t, body).Find(`[data-testid="live-status"]`).AttrOr("sse-connect", ""); !strings.Contains(got, "all=1") {
+		t.Errorf("admin's everyone list: sse-connect=%q, want ?all=1", got)
 	}
 }

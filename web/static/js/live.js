@@ -1,11 +1,13 @@
 // Live task updates over server-sent events (GET /tasks/events).
 //
-// Loaded as a module (nonce'd) by the task pages only. The page's
-// [data-live] element carries the stream URL, including ?last_event_id=
-// of the newest event when the page was rendered, so nothing falls between
-// rendering and connecting. Events carry IDs only ({"task_id", "kind"}):
-// the page then fetches what it shows through its usual, authorized routes
-// and swaps in just that.
+// Loaded as a module (nonce'd) by the task pages only. htmx's SSE
+// extension opens and keeps the stream: the page's live element
+// ([data-live-scope], hx-ext="sse") names it in sse-connect, with
+// ?last_event_id= of the newest event when the page was rendered, so
+// nothing falls between rendering and connecting, and lists the events in
+// hx-trigger. Events carry IDs only ({"task_id", "kind"}): this module then
+// fetches what the page shows through its usual, authorized routes and
+// swaps in just that.
 //
 //   - list page   ([data-live-scope="list"]): only the row the event is
 //                 about changes, so rows loaded with "Load more" stay:
@@ -18,9 +20,11 @@
 //   - detail page ([data-live-scope="task"], data-task-id): re-fetches the
 //                 detail on task.updated, says so on task.deleted
 //   - own changes skipped (already on the page); others re-fetch and toast
-//   - status      "Live" / "Reconnecting…" in [data-live]; the browser
-//                 reconnects with Last-Event-ID; "reconnect" (server
-//                 shutdown) reconnects now; "reload" (missed too much) reloads.
+//   - status      "Live" / "Reconnecting…" in the live element; a dropped
+//                 stream resumes after the last event seen (the browser's
+//                 retry, or the extension's when the browser gives up);
+//                 "reconnect" (server shutdown) reconnects now; "reload"
+//                 (missed too much) reloads.
 
 // Changes this tab made itself are already on the page (htmx swapped
 // them in): their events are skipped, so the page neither flickers nor
@@ -104,6 +108,8 @@ const MESSAGES = {
   "task.deleted": "A task was deleted elsewhere.",
 };
 
+// onTaskEvent handles a task event e (the stream's MessageEvent) on the
+// page's live element el.
 function onTaskEvent(el, e) {
   let data = {};
   try {
@@ -127,33 +133,53 @@ function onTaskEvent(el, e) {
   toast("info", "This task was changed elsewhere.");
 }
 
-function connect(el, url) {
-  let lastID = null;
-  const es = new EventSource(url);
-  es.addEventListener("open", () => setStatus(el, true));
-  es.addEventListener("error", () => setStatus(el, false)); // the browser retries (retry: 3000)
-  for (const name of Object.keys(MESSAGES)) {
-    es.addEventListener(name, (e) => {
-      lastID = e.lastEventId;
-      onTaskEvent(el, e);
-    });
-  }
-  es.addEventListener("reload", () => window.location.reload());
-  // The server is shutting down: reconnect now (to another instance),
-  // from the last event seen, after a short random delay.
-  es.addEventListener("reconnect", () => {
-    es.close();
-    setStatus(el, false);
-    const next = new URL(url, window.location.href);
-    if (lastID) next.searchParams.set("last_event_id", lastID);
-    setTimeout(() => connect(el, next.toString()), 200 + Math.random() * 800);
+// resumeFrom points el's stream at the events after id, for whichever
+// comes first: the browser's own retry sends Last-Event-ID itself, but a
+// new connection (the extension's, after the stream failed, or ours after
+// "reconnect") starts from the URL.
+function resumeFrom(el, id) {
+  if (!id) return;
+  const url = new URL(el.getAttribute("sse-connect"), window.location.href);
+  url.searchParams.set("last_event_id", id);
+  el.setAttribute("sse-connect", url.pathname + url.search);
+}
+
+// The extension fires each event named in the element's hx-trigger as
+// "sse:<name>" on it, with the MessageEvent as detail.
+function liveElement(e) {
+  return e.target instanceof Element && e.target.matches("[data-live-scope]") ? e.target : null;
+}
+
+for (const name of Object.keys(MESSAGES)) {
+  document.addEventListener(`sse:${name}`, (e) => {
+    const el = liveElement(e);
+    if (!el) return;
+    resumeFrom(el, e.detail.lastEventId);
+    onTaskEvent(el, e.detail);
   });
 }
-
-function start() {
-  if (typeof EventSource !== "function") return;
-  for (const el of document.querySelectorAll("[data-live]")) connect(el, el.dataset.live);
-}
-
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-else start();
+document.addEventListener("htmx:sseOpen", (e) => {
+  const el = liveElement(e);
+  if (el) setStatus(el, true);
+});
+// The browser retries a dropped stream after the stream's retry: 3000; the
+// extension opens a new one, with backoff, when the browser gives up.
+document.addEventListener("htmx:sseError", (e) => {
+  const el = liveElement(e);
+  if (el) setStatus(el, false);
+});
+document.addEventListener("sse:reload", (e) => {
+  if (liveElement(e)) window.location.reload();
+});
+// The server is shutting down: connect again now (to another instance),
+// after a short random delay, rather than after the retry delay. Swapping
+// in a copy of the element closes its stream (the extension cleans it up)
+// and opens one from its sse-connect URL.
+document.addEventListener("sse:reconnect", (e) => {
+  const el = liveElement(e);
+  if (!el || !window.htmx) return;
+  setStatus(el, false);
+  setTimeout(() => {
+    if (el.isConnected) window.htmx.swap(el, el.outerHTML, { swapStyle: "outerHTML" });
+  }, 200 + Math.random() * 800);
+});
