@@ -17,7 +17,8 @@ import (
 // TestBrowserLiveTasks opens the task list in two browsers signed in as
 // one user: a task created in one appears in the other without a reload,
 // with a toast; the page that made it shows it once; a status change made
-// in the other comes back live; both say "Live"; no CSP violation.
+// in the other comes back live; both say "Live"; the task's detail page
+// follows a change made in the other browser; no CSP violation.
 func TestBrowserLiveTasks(t *testing.T) {
 	a := startApp(t, testEnv(t))
 	one := newBrowser(t)
@@ -63,6 +64,25 @@ func TestBrowserLiveTasks(t *testing.T) {
 	)
 	browserStep(t, two, "the status arrives in the second browser",
 		chromedp.WaitVisible(css(`[data-testid="task-row"][data-status="done"]`)),
+	)
+
+	// The detail page, open in the first browser, follows a change made in
+	// the second.
+	browserStep(t, one, "open the task in the first browser",
+		chromedp.Click(css(`[data-testid="task-row"] .task-row__title`)),
+		chromedp.WaitVisible(css(`[data-testid="task-detail"]`)),
+		chromedp.WaitVisible(css(live)),
+	)
+	const meta = `document.querySelector('[data-testid="task-detail"] .task-row__meta').textContent`
+	if got := eval[string](t, one, meta); !strings.Contains(got, "Done") || strings.Contains(got, "To do") {
+		t.Fatalf("detail page status = %q, want Done", got)
+	}
+	browserStep(t, two, "back to 'to do' in the second browser",
+		chromedp.Click(css(`[data-testid="task-row"] [data-testid="task-status"] button[value="todo"]`)),
+		chromedp.WaitVisible(css(`[data-testid="task-row"][data-status="todo"]`)),
+	)
+	browserStep(t, one, "the detail page shows it",
+		chromedp.Poll[chromedp.Void](meta+`.includes("To do")`),
 	)
 	for _, ctx := range []context.Context{one, two} {
 		if v := eval[[]string](t, ctx, `window.__csp || []`); len(v) > 0 {
