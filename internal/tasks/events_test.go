@@ -238,7 +238,7 @@ func TestPagesNameTheirLiveStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := tasks.TaskEventsURL() + "?last_event_id=" + strconv.FormatInt(head, 10)
-	for path, scope := range map[string]string{tasks.TasksURL(): "list", tasks.TaskURL(id): "task"} {
+	for path, scope := range map[string]string{tasks.TasksURL(): "list", tasks.TaskURL(id): "item"} {
 		_, body := alice.Get(path)
 		live := httpxtest.Doc(t, body).Find(`[data-testid="live-status"]`)
 		if got := live.AttrOr("sse-connect", ""); got != want || live.AttrOr("data-live-scope", "") != scope || live.AttrOr("hx-ext", "") != "sse" {

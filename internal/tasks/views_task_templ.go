@@ -101,7 +101,7 @@ func ShowPage(v ShowView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = liveRegion(v.Live, "task", v.Task.ID).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = liveRegion(v.Live, "item", v.Task.ID).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,24 +1,30 @@
-// Live task updates over server-sent events (GET /tasks/events).
+// Live updates over server-sent events, for any feature's pages (the tasks
+// pages, and every feature `make feature` copies from them).
 //
-// Loaded as a module (nonce'd) by the task pages only. htmx's SSE
+// Loaded as a module (nonce'd) by the pages that stream. htmx's SSE
 // extension opens and keeps the stream: the page's live element
-// ([data-live-scope], hx-ext="sse") names it in sse-connect, with
-// ?last_event_id= of the newest event when the page was rendered, so
-// nothing falls between rendering and connecting, and lists the events in
-// hx-trigger. Events carry IDs only ({"task_id", "kind"}): this module then
-// fetches what the page shows through its usual, authorized routes and
-// swaps in just that.
+// ([data-live-scope], hx-ext="sse") names it in sse-connect (the feature's
+// base path + "/events", with ?last_event_id= of the newest event when the
+// page was rendered, so nothing falls between rendering and connecting) and
+// lists the events in hx-trigger (<noun>.created, .updated, .deleted,
+// reconnect, reload). Events carry IDs only ({"<noun>_id", "kind"}): this
+// module then fetches what the page shows through its usual, authorized
+// routes and swaps in just that.
 //
-//   - list page   ([data-live-scope="list"]): only the row the event is
+// The page's names follow the tasks pages, which `make feature` renames
+// (data-live-noun="task"): the list #task-list with data-row-url (its
+// "{id}" replaced), rows #task-<id>, the empty state .tasks__empty, the
+// detail [data-testid=task-detail]; writes go to /tasks and /tasks/<id>/….
+//
+//   - list page   (data-live-scope="list"): only the row the event is
 //                 about changes, so rows loaded with "Load more" stay:
-//                 task.updated re-fetches that row if it is on the page
-//                 (#task-list[data-row-url], GET /tasks/{id}/row with the
-//                 list's filter; an empty answer, the task no longer
-//                 matching, drops the row), task.deleted removes it,
-//                 task.created fetches the row and puts it at the top
-//                 (newest first) unless it is there already
-//   - detail page ([data-live-scope="task"], data-task-id): re-fetches the
-//                 detail on task.updated, says so on task.deleted
+//                 updated re-fetches that row if it is on the page (an
+//                 empty answer, the item no longer matching the list's
+//                 filter, drops the row), deleted removes it, created
+//                 fetches the row and puts it at the top (newest first)
+//                 unless it is there already
+//   - detail page (data-live-scope="item", data-live-id): re-fetches the
+//                 detail on updated, says so on deleted
 //   - own changes skipped (already on the page); others re-fetch and toast
 //   - status      "Live" / "Reconnecting…" in the live element; a dropped
 //                 stream resumes after the last event seen (the browser's
@@ -29,25 +35,43 @@
 // Changes this tab made itself are already on the page (htmx swapped
 // them in): their events are skipped, so the page neither flickers nor
 // shows a row twice, nor re-renders under the user's next click. A write
-// is "own" for OWN_WINDOW_MS: the task IDs in the URLs of this tab's
-// non-GET htmx requests, and any task.created after this tab posted one.
+// is "own" for OWN_WINDOW_MS: the item in the URL of this tab's non-GET
+// htmx request, or any created item after this tab posted to the list.
 const OWN_WINDOW_MS = 4000;
-const ownTasks = new Map(); // task ID → until (ms)
-let ownCreateUntil = 0;
+const ownWrites = new Map(); // request path → until (ms)
 
 document.addEventListener("htmx:beforeRequest", (e) => {
   const cfg = e.detail && e.detail.requestConfig;
   if (!cfg || !cfg.verb || cfg.verb.toLowerCase() === "get") return;
-  const until = Date.now() + OWN_WINDOW_MS;
-  const m = /\/tasks\/(\d+)/.exec(cfg.path || "");
-  if (m) ownTasks.set(m[1], until);
-  else ownCreateUntil = until;
+  const path = new URL(cfg.path || "", window.location.href).pathname;
+  ownWrites.set(path, Date.now() + OWN_WINDOW_MS);
 });
 
-function isOwn(type, taskID) {
+// feature returns the names of the feature whose stream el is connected to.
+function feature(el) {
+  const noun = el.dataset.liveNoun;
+  const base = new URL(el.getAttribute("sse-connect"), window.location.href).pathname.replace(/\/events$/, "");
+  const plural = base.slice(base.lastIndexOf("/") + 1);
+  return {
+    noun,
+    base,
+    list: () => document.getElementById(`${noun}-list`),
+    row: (id) => document.getElementById(`${noun}-${id}`),
+    empty: `.${plural}__empty`,
+    detail: `[data-testid=${noun}-detail]`,
+  };
+}
+
+function isOwn(f, kind, id) {
   const now = Date.now();
-  if (type === "task.created") return now < ownCreateUntil || !!document.getElementById(`task-${taskID}`);
-  return now < (ownTasks.get(taskID) || 0);
+  for (const [path, until] of ownWrites) {
+    if (now >= until) {
+      ownWrites.delete(path);
+      continue;
+    }
+    if (kind === "created" ? path === f.base : path.startsWith(`${f.base}/${id}/`) || path === `${f.base}/${id}`) return true;
+  }
+  return kind === "created" && !!f.row(id);
 }
 
 function toast(variant, message) {
@@ -67,11 +91,11 @@ function refresh(target, url) {
 
 // swapRow fetches one row of the list and swaps it in with swapStyle
 // ("outerHTML" on the row, "afterbegin" on the list). A failed fetch (the
-// task is gone, the session ended) changes nothing: the next event or
+// item is gone, the session ended) changes nothing: the next event or
 // reload tells.
-async function swapRow(list, target, taskID, swapStyle) {
+async function swapRow(f, list, target, id, swapStyle) {
   if (!window.htmx || !list.dataset.rowUrl) return;
-  const url = list.dataset.rowUrl.replace("{id}", encodeURIComponent(taskID));
+  const url = list.dataset.rowUrl.replace("{id}", encodeURIComponent(id));
   let html;
   try {
     const res = await fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
@@ -81,56 +105,46 @@ async function swapRow(list, target, taskID, swapStyle) {
     return;
   }
   if (!target.isConnected) return; // removed meanwhile
-  if (swapStyle === "afterbegin" && document.getElementById(`task-${taskID}`)) return; // added meanwhile
+  if (swapStyle === "afterbegin" && f.row(id)) return; // added meanwhile
   window.htmx.swap(target, html, { swapStyle });
   if (swapStyle === "afterbegin" && html.trim() !== "") {
-    const empty = document.querySelector(".tasks__empty");
+    const empty = document.querySelector(f.empty);
     if (empty) empty.remove();
   }
 }
 
-function onListEvent(type, taskID) {
-  const list = document.getElementById("task-list");
+function onListEvent(f, kind, id) {
+  const list = f.list();
   if (!list) return;
-  const row = document.getElementById(`task-${taskID}`);
-  if (type === "task.deleted") {
+  const row = f.row(id);
+  if (kind === "deleted") {
     if (row) row.remove();
-  } else if (type === "task.updated") {
-    if (row) swapRow(list, row, taskID, "outerHTML");
+  } else if (kind === "updated") {
+    if (row) swapRow(f, list, row, id, "outerHTML");
   } else if (!row) {
-    swapRow(list, list, taskID, "afterbegin");
+    swapRow(f, list, list, id, "afterbegin");
   }
 }
 
-const MESSAGES = {
-  "task.created": "A task was added elsewhere.",
-  "task.updated": "A task was changed elsewhere.",
-  "task.deleted": "A task was deleted elsewhere.",
-};
+const VERBS = { created: "added", updated: "changed", deleted: "deleted" };
 
-// onTaskEvent handles a task event e (the stream's MessageEvent) on the
-// page's live element el.
-function onTaskEvent(el, e) {
-  let data = {};
-  try {
-    data = JSON.parse(e.data);
-  } catch {
-    return;
-  }
-  const id = String(data.task_id);
-  if (isOwn(e.type, id)) return;
+// onItemEvent handles an event of kind (created, updated, deleted) about
+// the item id, on the page's live element el.
+function onItemEvent(el, kind, id) {
+  const f = feature(el);
+  if (isOwn(f, kind, id)) return;
   if (el.dataset.liveScope === "list") {
-    onListEvent(e.type, id);
-    toast("info", MESSAGES[e.type]);
+    onListEvent(f, kind, id);
+    toast("info", `A ${f.noun} was ${VERBS[kind]} elsewhere.`);
     return;
   }
-  if (id !== el.dataset.taskId) return;
-  if (e.type === "task.deleted") {
-    toast("warning", "This task was deleted elsewhere.");
+  if (id !== el.dataset.liveId) return;
+  if (kind === "deleted") {
+    toast("warning", `This ${f.noun} was deleted elsewhere.`);
     return;
   }
-  refresh("[data-testid=task-detail]", window.location.pathname);
-  toast("info", "This task was changed elsewhere.");
+  refresh(f.detail, window.location.pathname);
+  toast("info", `This ${f.noun} was changed elsewhere.`);
 }
 
 // resumeFrom points el's stream at the events after id, for whichever
@@ -144,20 +158,47 @@ function resumeFrom(el, id) {
   el.setAttribute("sse-connect", url.pathname + url.search);
 }
 
-// The extension fires each event named in the element's hx-trigger as
-// "sse:<name>" on it, with the MessageEvent as detail.
+// The server is shutting down: connect again now (to another instance),
+// after a short random delay, rather than after the retry delay. Swapping
+// in a copy of the element closes its stream (the extension cleans it up)
+// and opens one from its sse-connect URL.
+function reconnectSoon(el) {
+  if (!window.htmx) return;
+  setStatus(el, false);
+  setTimeout(() => {
+    if (el.isConnected) window.htmx.swap(el, el.outerHTML, { swapStyle: "outerHTML" });
+  }, 200 + Math.random() * 800);
+}
+
 function liveElement(e) {
   return e.target instanceof Element && e.target.matches("[data-live-scope]") ? e.target : null;
 }
 
-for (const name of Object.keys(MESSAGES)) {
-  document.addEventListener(`sse:${name}`, (e) => {
-    const el = liveElement(e);
-    if (!el) return;
-    resumeFrom(el, e.detail.lastEventId);
-    onTaskEvent(el, e.detail);
-  });
-}
+// The extension fires htmx:sseMessage on the live element after each event
+// its hx-trigger names, with the MessageEvent as detail.
+document.addEventListener("htmx:sseMessage", (e) => {
+  const el = liveElement(e);
+  if (!el) return;
+  const msg = e.detail;
+  if (msg.type === "reload") {
+    window.location.reload();
+    return;
+  }
+  if (msg.type === "reconnect") {
+    reconnectSoon(el);
+    return;
+  }
+  const kind = msg.type.slice(msg.type.lastIndexOf(".") + 1);
+  if (!(kind in VERBS)) return;
+  resumeFrom(el, msg.lastEventId);
+  let data = {};
+  try {
+    data = JSON.parse(msg.data);
+  } catch {
+    return;
+  }
+  onItemEvent(el, kind, String(data[`${el.dataset.liveNoun}_id`]));
+});
 document.addEventListener("htmx:sseOpen", (e) => {
   const el = liveElement(e);
   if (el) setStatus(el, true);
@@ -167,19 +208,4 @@ document.addEventListener("htmx:sseOpen", (e) => {
 document.addEventListener("htmx:sseError", (e) => {
   const el = liveElement(e);
   if (el) setStatus(el, false);
-});
-document.addEventListener("sse:reload", (e) => {
-  if (liveElement(e)) window.location.reload();
-});
-// The server is shutting down: connect again now (to another instance),
-// after a short random delay, rather than after the retry delay. Swapping
-// in a copy of the element closes its stream (the extension cleans it up)
-// and opens one from its sse-connect URL.
-document.addEventListener("sse:reconnect", (e) => {
-  const el = liveElement(e);
-  if (!el || !window.htmx) return;
-  setStatus(el, false);
-  setTimeout(() => {
-    if (el.isConnected) window.htmx.swap(el, el.outerHTML, { swapStyle: "outerHTML" });
-  }, 200 + Math.random() * 800);
 });
