@@ -50,9 +50,7 @@ func TestBrowserSessionExpiry(t *testing.T) {
 	}
 
 	browserStep(t, ctx, "sign in",
-		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="email"]`), email),
-		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="password"]`), alicePassword),
-		chromedp.Click(css(`[data-testid="login-form"] button[type="submit"]`)),
+		submitSignIn(email),
 		chromedp.WaitVisible(css(`[data-testid="task-row"]`)),
 	)
 	if got := eval[string](t, ctx, `location.pathname + location.search`); got != page {

@@ -32,11 +32,7 @@ func TestBrowserLiveTasks(t *testing.T) {
 
 	two := newBrowser(t) // a second browser, the same user signed in
 	browserStep(t, two, "sign in and add a task in the second browser",
-		chromedp.Navigate(a.URL+"/login"),
-		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="email"]`), "live@example.com"),
-		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="password"]`), alicePassword),
-		chromedp.Click(css(`[data-testid="login-form"] button[type="submit"]`)),
-		chromedp.WaitNotPresent(css(`[data-testid="login-form"]`)),
+		signInSteps(a.URL, "live@example.com"),
 		chromedp.Navigate(a.URL+"/tasks"),
 		chromedp.WaitVisible(css(live)),
 		chromedp.SendKeys(css(`[data-testid="task-form"] input[name="title"]`), "Made in tab two"),
@@ -121,11 +117,7 @@ func TestBrowserLiveListKeepsLoadedRows(t *testing.T) {
 	}
 
 	browserStep(t, ctx, "sign in, open the list, load more",
-		chromedp.Navigate(a.URL+"/login"),
-		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="email"]`), "more@example.com"),
-		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="password"]`), alicePassword),
-		chromedp.Click(css(`[data-testid="login-form"] button[type="submit"]`)),
-		chromedp.WaitNotPresent(css(`[data-testid="login-form"]`)),
+		signInSteps(a.URL, "more@example.com"),
 		chromedp.Navigate(a.URL+"/tasks"),
 		chromedp.WaitVisible(css(`[data-testid="live-status"][data-state="live"]`)),
 		chromedp.Click(css(`[data-testid="load-more"]`)),
@@ -178,11 +170,7 @@ func TestBrowserLiveReconnects(t *testing.T) {
 	other := signUpClient(t, a.URL, "reconnect@example.com") // the same user, elsewhere
 	ctx := newBrowser(t)
 	browserStep(t, ctx, "sign in and open the list",
-		chromedp.Navigate(a.URL+"/login"),
-		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="email"]`), "reconnect@example.com"),
-		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="password"]`), alicePassword),
-		chromedp.Click(css(`[data-testid="login-form"] button[type="submit"]`)),
-		chromedp.WaitNotPresent(css(`[data-testid="login-form"]`)),
+		signInSteps(a.URL, "reconnect@example.com"),
 		chromedp.Navigate(a.URL+"/tasks"),
 		chromedp.WaitVisible(css(`[data-testid="live-status"][data-state="live"]`)),
 	)

@@ -106,6 +106,25 @@ func signUpSteps(baseURL, email string) chromedp.Action[chromedp.Void] {
 	)
 }
 
+// signInSteps signs email (with alicePassword) in through the sign-in form
+// on baseURL and waits for the page it leads to.
+func signInSteps(baseURL, email string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(baseURL+"/login"),
+		submitSignIn(email),
+		chromedp.WaitNotPresent(css(`[data-testid="login-form"]`)),
+	)
+}
+
+// submitSignIn fills in and sends the sign-in form on the current page.
+func submitSignIn(email string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="email"]`), email),
+		chromedp.SendKeys(css(`[data-testid="login-form"] input[name="password"]`), alicePassword),
+		chromedp.Click(css(`[data-testid="login-form"] button[type="submit"]`)),
+	)
+}
+
 func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
