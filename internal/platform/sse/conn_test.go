@@ -46,7 +46,9 @@ func TestServeOverHTTP1ReturnsWhileTheStreamGoesOn(t *testing.T) {
 // through the ResponseWriter and returns when the stream ends.
 func TestServeOverHTTP2StreamsThroughTheResponse(t *testing.T) {
 	open := &counter{}
-	b := sse.NewBroker(sse.Options{StreamsOpen: open})
+	// A write deadline shorter than the idle gap below: HTTP/2 resets a
+	// stream whose deadline passes, even with no write pending.
+	b := sse.NewBroker(sse.Options{StreamsOpen: open, WriteTimeout: 200 * time.Millisecond, Heartbeat: time.Minute})
 	returned := make(chan struct{})
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sub, _ := b.Subscribe("t")
@@ -61,6 +63,7 @@ func TestServeOverHTTP2StreamsThroughTheResponse(t *testing.T) {
 		t.Fatalf("HTTP/%d, headers %v; want HTTP/2 with the stream's headers", res.ProtoMajor, res.Header)
 	}
 	readUntil(t, lines, "data: replayed", 5*time.Second)
+	time.Sleep(500 * time.Millisecond) // idle past the write deadline
 	b.Publish(sse.Event{ID: 4, Name: "task.created", Data: "live"}, "t")
 	readUntil(t, lines, "data: live", 5*time.Second)
 	select {

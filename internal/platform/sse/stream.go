@@ -79,7 +79,7 @@ func (b *Broker) serveResponse(w http.ResponseWriter, r *http.Request, sub *Subs
 	b.opened()
 	defer b.streamEnded(sub)
 	rc := http.NewResponseController(w)
-	s := &stream{out: responseSink{w, rc}, timeout: b.opts.WriteTimeout, last: after}
+	s := &stream{out: responseSink{w, rc}, timeout: b.opts.WriteTimeout, last: after, clearAfterFlush: true}
 	// The start (deadline, header, retry:, replay) runs on a short-lived
 	// goroutine while this one waits, so the writer is never used by two
 	// at once. Why: the first flush sends the header through net/http's
@@ -169,13 +169,18 @@ func (s *stream) drain(events <-chan *Event) {
 // timeout and timeout away: it is moved (timeout from now) only when less
 // than half remains, so a burst of writes costs one deadline, not one per
 // write, and an idle stream's expired deadline is renewed before its next
-// write (an expired deadline with no write pending does nothing).
+// write (on a connection an expired deadline with no write pending does
+// nothing). Over a response (HTTP/2) the deadline is cleared after each
+// flush instead: there it resets the stream when it passes, write pending
+// or not, and a stream idles longer than timeout between heartbeats.
 type stream struct {
 	out      sink
 	timeout  time.Duration
 	deadline time.Time
 	last     int64
 	err      error
+	// clearAfterFlush: the sink's deadline fires on an idle stream.
+	clearAfterFlush bool
 }
 
 // sink is where a stream writes: a response, through net/http and
@@ -239,6 +244,10 @@ func (s *stream) flush() {
 	}
 	if s.arm(); s.err == nil {
 		s.err = s.out.Flush()
+	}
+	if s.err == nil && s.clearAfterFlush {
+		s.deadline = time.Time{}
+		s.err = s.out.SetWriteDeadline(s.deadline)
 	}
 }
 
