@@ -11,7 +11,6 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -81,7 +80,6 @@ type Subscriber struct {
 	topics  []string
 	removed bool   // guarded by Broker.mu
 	beat    uint64 // the last heartbeat queued, guarded by Broker.mu
-	dropped atomic.Bool
 }
 
 // heartbeat is queued to every subscriber every Options.Heartbeat.
@@ -206,7 +204,6 @@ func (b *Broker) queue(s *Subscriber, ev *Event) {
 	case s.events <- ev:
 	default:
 		b.remove(s)
-		s.dropped.Store(true)
 		close(s.events)
 		if b.opts.Dropped != nil {
 			b.opts.Dropped.Inc()
@@ -281,6 +278,3 @@ func (b *Broker) Done() <-chan struct{} { return b.done }
 // Events is the subscriber's queue (for tests and custom writers). It is
 // closed when the subscriber is dropped for being slow.
 func (s *Subscriber) Events() <-chan *Event { return s.events }
-
-// Dropped reports whether the subscriber was dropped for being slow.
-func (s *Subscriber) Dropped() bool { return s.dropped.Load() }
