@@ -16,6 +16,7 @@ import (
 
 	"github.com/groundwork-dev/groundwork/internal/platform/apperr"
 	"github.com/groundwork-dev/groundwork/internal/platform/health"
+	"github.com/groundwork-dev/groundwork/internal/platform/jobs"
 	"github.com/groundwork-dev/groundwork/internal/platform/logging"
 	"github.com/groundwork-dev/groundwork/internal/platform/mail"
 	"github.com/groundwork-dev/groundwork/internal/platform/password"
@@ -45,35 +46,35 @@ func runServe(ctx context.Context, stopSignals func(), environ []string, stdout 
 	}
 	defer p.close()
 
+	// The in-process worker starts once the migrations (River's tables
+	// among them) are in place, and stops after the background work that
+	// may start it has ended (defers run last first).
+	var worker *jobs.Queue
+	if p.cfg.JobsInProcessOrDefault() {
+		if worker, err = newWorker(jobOptions(p.cfg, p.obs.meter()), p.log, p.pool, p.features, p.mailer); err != nil {
+			return err
+		}
+		defer worker.Stop() // nothing to stop if it never started
+	}
 	// Background work stops when the server does, whatever the reason
 	// (a signal, or a listener that failed to start).
 	var background sync.WaitGroup
 	bgCtx, stopBackground := context.WithCancel(logging.WithLogger(ctx, p.log))
 	defer background.Wait()
 	defer stopBackground()
-	// The in-process worker starts once the migrations (River's tables
-	// among them) are in place.
-	startWorker := func() {}
-	if p.cfg.JobsInProcessOrDefault() {
-		worker, err := newWorker(jobOptions(p.cfg, p.obs.meter()), p.log, p.pool, p.features, p.mailer)
-		if err != nil {
-			return err
-		}
-		defer worker.Stop() // nothing to stop if it never started
-		startWorker = func() {
+	if p.cfg.MigrateOnStartOrDefault() {
+		background.Go(func() {
+			if !migrateWhenReachable(bgCtx, p.migrator, p.log) || worker == nil {
+				return
+			}
 			if err := worker.Start(bgCtx); err != nil {
 				p.log.Error("the job worker did not start", "err", err)
 			}
-		}
-	}
-	if p.cfg.MigrateOnStartOrDefault() {
-		background.Go(func() {
-			if migrateWhenReachable(bgCtx, p.migrator, p.log) {
-				startWorker()
-			}
 		})
-	} else {
-		startWorker()
+	} else if worker != nil {
+		if err := worker.Start(bgCtx); err != nil {
+			return fmt.Errorf("start the job worker: %w", err)
+		}
 	}
 
 	startListener(bgCtx, &background, p.pool, p.features, p.log)

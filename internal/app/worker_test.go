@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"os/exec"
@@ -142,5 +143,28 @@ func TestServeRunsJobsOnAFreshDatabase(t *testing.T) {
 	}
 	if lines := a.Logs.WithMsg(t, "the job worker did not start"); len(lines) > 0 {
 		t.Errorf("worker start failed: %v", lines)
+	}
+}
+
+// TestServeFailsWhenTheWorkerCannotStart: with the worker in the process
+// and migrations not run on start, serve refuses to start on a database
+// without River's tables rather than serving with no worker.
+func TestServeFailsWhenTheWorkerCannotStart(t *testing.T) {
+	t.Parallel()
+	env := testEnv(t)
+	env["DATABASE_URL"] = pgtest.NewEmptyDatabase(t)
+	env["MIGRATE_ON_START"] = "false"
+	env["JOBS_IN_PROCESS"] = "true"
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(t.Context(), []string{"app", "serve"}, environ(env), strings.NewReader(""), io.Discard, io.Discard)
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "job worker") {
+			t.Fatalf("Run = %v, want an error starting the job worker", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve kept running with a worker that could not start")
 	}
 }
