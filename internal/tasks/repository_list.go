@@ -14,8 +14,9 @@ import (
 // for everyone, alone or with the newest event ID, and the list filter
 // applied to one task (InFilter).
 
-// listFilter is the filter, order and limit shared by the two list
-// queries ($1…$5); the owner condition, if any, follows it as $6.
+// listFilter is the list's WHERE conditions ($1 status, $2 search, $3 and
+// $4 the cursor), shared by the two list queries (which add the limit as
+// $5 and the owner as $6) and InFilter (the task's ID as $5).
 const listFilter = `
       ($1 = '' OR status = $1)
   AND ($2 = '' OR search @@ websearch_to_tsquery('simple', $2))
@@ -81,12 +82,15 @@ func (r *Repository) listWithHead(ctx context.Context, query string, p ListParam
 	}
 	var page Page
 	var head int64
+	// The head first: each statement reads its own snapshot, so an event
+	// committed between the two is then after the head and replayed to the
+	// page, rather than missing from both the page and the replay.
 	b := &pgx.Batch{}
+	b.Queue(eventHead).QueryRow(func(row pgx.Row) error { return row.Scan(&head) })
 	b.Queue(query, args...).Query(func(rows pgx.Rows) (err error) {
 		page, err = collectPage(rows, p.Limit)
 		return err
 	})
-	b.Queue(eventHead).QueryRow(func(row pgx.Row) error { return row.Scan(&head) })
 	if err := r.db.SendBatch(ctx, b).Close(); err != nil {
 		return Page{}, 0, fmt.Errorf("tasks repository: list with head: %w", postgres.Translate(err))
 	}
