@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -164,6 +165,15 @@ func affectedOne(tag pgconn.CommandTag, err error, op string) error {
 	}
 	if tag.RowsAffected() == 0 {
 		return ErrNotFound
+	}
+	return nil
+}
+
+// announceUserChange sends NOTIFY UsersChannel, userID; PostgreSQL
+// delivers it when (and only if) the transaction commits.
+func (r *Repository) announceUserChange(ctx context.Context, userID int64) error {
+	if _, err := r.db.Exec(ctx, `SELECT pg_notify($1, $2)`, UsersChannel, strconv.FormatInt(userID, 10)); err != nil {
+		return fmt.Errorf("account repository: announce user change: %w", postgres.Translate(err))
 	}
 	return nil
 }

@@ -2,8 +2,6 @@ package account
 
 import (
 	"context"
-	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -56,7 +54,8 @@ func (s *Service) UserChanges() pgnotify.Handler { return s.users }
 // changeUser runs write in a transaction that also announces the change
 // of the user whose ID write returns, and drops that user's cached
 // sessions here once it commits (the notification drops them on every
-// other instance, and again here). It returns write's error.
+// other instance, and again here). It returns the error of write, of the
+// notification or of the commit; then nothing changed.
 func (s *Service) changeUser(ctx context.Context, write func(*Repository) (int64, error)) error {
 	var userID int64
 	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
@@ -71,14 +70,5 @@ func (s *Service) changeUser(ctx context.Context, write func(*Repository) (int64
 		return err
 	}
 	s.users.InvalidateGroup(userID)
-	return nil
-}
-
-// announceUserChange sends NOTIFY UsersChannel, userID; PostgreSQL
-// delivers it when (and only if) the transaction commits.
-func (r *Repository) announceUserChange(ctx context.Context, userID int64) error {
-	if _, err := r.db.Exec(ctx, `SELECT pg_notify($1, $2)`, UsersChannel, strconv.FormatInt(userID, 10)); err != nil {
-		return fmt.Errorf("account repository: announce user change: %w", postgres.Translate(err))
-	}
 	return nil
 }

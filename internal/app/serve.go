@@ -160,8 +160,9 @@ func (p *process) close() {
 // serveHTTP builds the router and the server, listens on HTTP_ADDR and
 // serves until ctx is done or the server fails; then it shuts down.
 func serveHTTP(ctx context.Context, stopSignals func(), cfg Config, log *slog.Logger, deps routeDeps) error {
-	// streams is closed when shutdown begins, ending long-lived responses
-	// (live reload now, SSE later) that Shutdown would otherwise wait for.
+	// streams is closed when shutdown begins, ending the development
+	// live-reload stream, which Shutdown would otherwise wait for (the
+	// broker's event streams end through deps.events.Close, below).
 	streams := make(chan struct{})
 	if cfg.Env == "development" {
 		deps.devReload = devReloadHandler(rand.Text(), streams)
