@@ -33,7 +33,7 @@ func (c *Controller) apiIndex(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := c.list(r, params)
+	page, err := c.svc.List(r.Context(), auth.MustFrom(r), params)
 	if err != nil {
 		return err
 	}

@@ -56,15 +56,6 @@ func (c *Controller) listRow(w http.ResponseWriter, r *http.Request) error {
 	return httpx.Render(w, r, http.StatusOK, row(t, c.svc.Today(), readOnly(a, t)))
 }
 
-// list loads one page of the list: the signed-in user's tasks, or
-// everyone's with ?all=true (admins only; the service refuses others).
-func (c *Controller) list(r *http.Request, p ListParams) (Page, error) {
-	if p.Everyone {
-		return c.svc.ListAll(r.Context(), auth.MustFrom(r), p)
-	}
-	return c.svc.List(r.Context(), auth.MustFrom(r), p)
-}
-
 // listParams reads the list's query parameters, spelled the same for the
 // pages and the API: status, q, cursor, limit and all=true (or all=1; any
 // strconv.ParseBool true). The ranges

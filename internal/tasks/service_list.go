@@ -8,31 +8,22 @@ import (
 	"github.com/groundwork-dev/groundwork/internal/platform/tracing"
 )
 
-// List returns a page of who's own tasks. Invalid params are an Invalid
-// error with field messages.
+// List returns a page of who's own tasks, or with p.Everyone of every
+// user's, read-only, for an admin: anyone else gets ErrNotAdmin. Invalid
+// params are an Invalid error with field messages.
 func (s *Service) List(ctx context.Context, who auth.Identity, p ListParams) (Page, error) {
 	ctx, span := tracing.Start(ctx, "tasks.Service.List")
 	defer span.End()
-	p.Everyone = false
 	if err := checkList(who, &p); err != nil {
 		return Page{}, err
+	}
+	if p.Everyone {
+		return s.repo.ListAll(ctx, p)
 	}
 	return s.repo.List(ctx, who.UserID, p)
 }
 
-// ListAll returns a page of every user's tasks, read-only, for an admin:
-// anyone else gets ErrNotAdmin. Invalid params are an Invalid error.
-func (s *Service) ListAll(ctx context.Context, who auth.Identity, p ListParams) (Page, error) {
-	ctx, span := tracing.Start(ctx, "tasks.Service.ListAll")
-	defer span.End()
-	p.Everyone = true
-	if err := checkList(who, &p); err != nil {
-		return Page{}, err
-	}
-	return s.repo.ListAll(ctx, p)
-}
-
-// ListWithHead is List, or ListAll when p.Everyone, plus the newest event
+// ListWithHead is List plus the newest event
 // ID (where the page's live stream starts), read in one round trip. It
 // returns ErrNotAdmin for everyone's tasks to a non-admin, and an Invalid
 // error for invalid params.
@@ -52,7 +43,7 @@ func (s *Service) ListWithHead(ctx context.Context, who auth.Identity, p ListPar
 // on the list p selects: its scope (who's own tasks, or everyone's), status
 // and search; not the cursor, so a row loaded with "Load more" still
 // counts. Invalid params are an Invalid error; everyone's list asked for
-// by anyone but an admin is ErrNotAdmin, as in ListAll.
+// by anyone but an admin is ErrNotAdmin, as in List.
 func (s *Service) InList(ctx context.Context, who auth.Identity, id int64, p ListParams) (Task, bool, error) {
 	ctx, span := tracing.Start(ctx, "tasks.Service.InList")
 	defer span.End()
@@ -67,10 +58,13 @@ func (s *Service) InList(ctx context.Context, who auth.Identity, id int64, p Lis
 	if !p.Everyone && t.UserID != who.UserID {
 		return t, false, nil
 	}
-	if p.Status == "" && p.Query == "" {
+	if p.Status != "" && t.Status != p.Status {
+		return t, false, nil
+	}
+	if p.Query == "" {
 		return t, true, nil
 	}
-	ok, err := s.repo.InFilter(ctx, id, p)
+	ok, err := s.repo.InFilter(ctx, id, p) // the search, as the list's query runs it
 	return t, ok, err
 }
 

@@ -46,10 +46,10 @@ func TestServiceList(t *testing.T) {
 	if own, err := svc.List(ctx, admin, tasks.ListParams{}); err != nil || len(own.Items) != 1 {
 		t.Errorf("admin's own list = %d items, %v; want 1", len(own.Items), err)
 	}
-	if everyone, err := svc.ListAll(ctx, admin, tasks.ListParams{}); err != nil || len(everyone.Items) != 4 {
+	if everyone, err := svc.List(ctx, admin, tasks.ListParams{Everyone: true}); err != nil || len(everyone.Items) != 4 {
 		t.Errorf("admin's list of everyone = %d items, %v; want 4", len(everyone.Items), err)
 	}
-	if _, err := svc.ListAll(ctx, me, tasks.ListParams{}); !errors.Is(err, tasks.ErrNotAdmin) {
+	if _, err := svc.List(ctx, me, tasks.ListParams{Everyone: true}); !errors.Is(err, tasks.ErrNotAdmin) {
 		t.Errorf("non-admin listing everyone = %v, want ErrNotAdmin", err)
 	}
 
