@@ -33,7 +33,7 @@ func TestBrowserUploads(t *testing.T) {
 			env["S3_BUCKET"], env["S3_ACCESS_KEY"], env["S3_SECRET_KEY"] = cfg.Bucket, cfg.AccessKey, cfg.SecretKey
 			st, err := storage.NewS3(cfg)
 			if err == nil {
-				err = st.Setup(t.Context(), cfg.Region, []string{env["BASE_URL"]})
+				err = st.Setup(t.Context(), []string{env["BASE_URL"]})
 			}
 			if err != nil {
 				t.Fatal(err)

@@ -43,7 +43,7 @@ func runStorage(ctx context.Context, args, environ []string, stdout io.Writer) e
 		return err
 	}
 	site := origin(cfg.BaseURL)
-	if err := store.Setup(ctx, cfg.Storage.S3Region, []string{site}); err != nil {
+	if err := store.Setup(ctx, []string{site}); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(stdout, "storage setup: bucket %s ready; browsers at %s may upload to it\n", cfg.Storage.S3Bucket, site)

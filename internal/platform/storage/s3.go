@@ -33,6 +33,7 @@ type S3 struct {
 	client  *minio.Client
 	presign *minio.Client // on the public endpoint; signs only, never connects
 	bucket  string
+	region  string // where Setup creates the bucket
 }
 
 // NewS3 returns an S3 store. It does not contact the store.
@@ -56,7 +57,7 @@ func NewS3(cfg S3Config) (*S3, error) {
 			return nil, fmt.Errorf("storage: s3 public endpoint: %w", err)
 		}
 	}
-	return &S3{client: client, presign: presign, bucket: cfg.Bucket}, nil
+	return &S3{client: client, presign: presign, bucket: cfg.Bucket, region: cfg.Region}, nil
 }
 
 // PresignUpload implements Store: Content-Type and Content-Length are

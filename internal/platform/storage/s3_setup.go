@@ -10,18 +10,18 @@ import (
 )
 
 // Setup prepares the bucket for browsers at origins (scheme://host[:port]):
-// it creates the bucket if it is missing and replaces its CORS rules with
+// it creates the bucket (in the configured region) if it is missing and replaces its CORS rules with
 // one that lets those origins PUT presigned uploads (with the signed
 // Content-Type) and GET or HEAD objects. Without it a browser's upload to
 // the store is refused: the PUT is cross-origin and needs a preflight.
 // It is idempotent (`app storage setup`, run once per deploy).
-func (s *S3) Setup(ctx context.Context, region string, origins []string) error {
+func (s *S3) Setup(ctx context.Context, origins []string) error {
 	exists, err := s.client.BucketExists(ctx, s.bucket)
 	if err != nil {
 		return fmt.Errorf("storage: s3 setup: bucket %s: %w", s.bucket, err)
 	}
 	if !exists {
-		if err := s.client.MakeBucket(ctx, s.bucket, minio.MakeBucketOptions{Region: region}); err != nil {
+		if err := s.client.MakeBucket(ctx, s.bucket, minio.MakeBucketOptions{Region: s.region}); err != nil {
 			return fmt.Errorf("storage: s3 setup: create bucket %s: %w", s.bucket, err)
 		}
 	}

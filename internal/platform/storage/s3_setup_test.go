@@ -25,7 +25,7 @@ func TestS3SetupLetsTheAppOriginUpload(t *testing.T) {
 	}
 	const appOrigin = "http://app.test:8080"
 	for range 2 {
-		if err := st.Setup(ctx, cfg.Region, []string{appOrigin}); err != nil {
+		if err := st.Setup(ctx, []string{appOrigin}); err != nil {
 			t.Fatal(err)
 		}
 	}
