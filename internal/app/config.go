@@ -185,8 +185,8 @@ func (c Config) validate(skip map[string]bool) (p []string) {
 	if !c.Storage.s3Complete() {
 		add(errS3Incomplete)
 	}
-	if (c.BaseURL.Scheme != "http" && c.BaseURL.Scheme != "https") || c.BaseURL.Host == "" {
-		add("BASE_URL must be an absolute http(s) URL, not %q", c.BaseURL)
+	if problem := checkBaseURL(c.BaseURL); problem != "" {
+		add("%s", problem)
 	}
 	p = append(p, tagProblems(c)...)
 	for _, o := range c.CORSAllowedOrigins {
@@ -267,3 +267,11 @@ func validOrigin(s string) bool {
 
 // origin returns scheme://host of u.
 func origin(u *url.URL) string { return u.Scheme + "://" + u.Host }
+
+// checkBaseURL returns what is wrong with BASE_URL u, or "".
+func checkBaseURL(u *url.URL) string {
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Sprintf("BASE_URL must be an absolute http(s) URL, not %q", u)
+	}
+	return ""
+}

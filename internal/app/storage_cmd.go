@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -35,8 +34,8 @@ func runStorage(ctx context.Context, args, environ []string, stdout io.Writer) e
 	if !cfg.Storage.s3Complete() {
 		return configError([]string{errS3Incomplete})
 	}
-	if cfg.BaseURL.Host == "" {
-		return errors.New("storage setup: BASE_URL must be an absolute http(s) URL")
+	if problem := checkBaseURL(cfg.BaseURL); problem != "" {
+		return configError([]string{problem})
 	}
 	store, err := newS3Store(cfg.Storage)
 	if err != nil {

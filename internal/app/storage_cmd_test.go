@@ -34,6 +34,11 @@ func TestStorageSetupCommand(t *testing.T) {
 		"STORAGE_DRIVER": "s3", "S3_ENDPOINT": cfg.Endpoint.String(), "S3_REGION": cfg.Region, "S3_BUCKET": cfg.Bucket,
 		"S3_ACCESS_KEY": cfg.AccessKey, "S3_SECRET_KEY": cfg.SecretKey, "BASE_URL": "https://app.example/",
 	}
+	badBase := maps.Clone(env)
+	badBase["BASE_URL"] = "app.example"
+	if _, err := run(t, badBase, "storage", "setup"); err == nil || !strings.Contains(err.Error(), "BASE_URL must be an absolute http(s) URL") {
+		t.Errorf("storage setup with a relative BASE_URL: %v, want the BASE_URL problem", err)
+	}
 	wrongKey := maps.Clone(env)
 	wrongKey["S3_SECRET_KEY"] = "not-the-secret"
 	if _, err := run(t, wrongKey, "storage", "setup"); err == nil || !strings.Contains(err.Error(), "storage: s3 setup") {
