@@ -63,7 +63,7 @@ type groupMark struct {
 type KeyedOptions[V any] struct {
 	TTL     time.Duration // required: how long an entry lives after its load began
 	MaxSize int           // required: the most entries kept
-	Group   func(V) int64 // the group a value belongs to (InvalidateGroup)
+	Group   func(V) int64 // required: the group a value belongs to (InvalidateGroup)
 }
 
 // NewKeyed returns an empty Keyed, not live until Resync.
@@ -180,8 +180,11 @@ func (k *Keyed[K, V]) Resync(context.Context) error {
 // Lost stops serving from memory until the next Resync.
 func (k *Keyed[K, V]) Lost() { k.live.Store(false) }
 
-// ctxLogger sends otter's few log lines (a failed refresh, a panic in
-// its maintenance) to the context's logger, never to slog.Default.
+// ctxLogger sends otter's few log lines to the context's logger, never
+// to slog.Default. Keyed uses no refresh or bulk load, so the only line
+// otter can write is a panic in its maintenance, logged with
+// context.Background(): logging.FromContext then gives the discard logger,
+// and such a panic goes unlogged (it is also recovered by otter).
 type ctxLogger struct{}
 
 func (ctxLogger) Warn(ctx context.Context, msg string, err error) {

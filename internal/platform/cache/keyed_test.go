@@ -94,8 +94,18 @@ func TestKeyedInvalidateGroup(t *testing.T) {
 	}
 	// As NOTIFY delivers it: the group's ID in decimal.
 	k.Notify("2")
-	if got := mustGet(t, k, c, "2:z"); got == b {
-		t.Errorf("2:z after Notify(\"2\") = %+v, the dropped value", got)
+	b2 := mustGet(t, k, c, "2:z")
+	if b2 == b {
+		t.Errorf("2:z after Notify(\"2\") = %+v, the dropped value", b2)
+	}
+	// A payload that names no group drops every group.
+	a3 := mustGet(t, k, c, "1:x")
+	k.Notify("not a number")
+	if got := mustGet(t, k, c, "1:x"); got == a3 {
+		t.Errorf("1:x after Notify(garbage) = %+v, the dropped value", got)
+	}
+	if got := mustGet(t, k, c, "2:z"); got == b2 {
+		t.Errorf("2:z after Notify(garbage) = %+v, the dropped value", got)
 	}
 }
 
