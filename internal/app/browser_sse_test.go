@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -154,6 +155,41 @@ func TestBrowserLiveListKeepsLoadedRows(t *testing.T) {
 	if v := eval[[]string](t, ctx, `window.__csp || []`); len(v) > 0 {
 		t.Errorf("CSP violations: %v", v)
 	}
+}
+
+// TestBrowserLiveFilteredList: a task changed elsewhere so that it now
+// matches the open, filtered list (status=done) appears in it, live.
+func TestBrowserLiveFilteredList(t *testing.T) {
+	a := startApp(t, testEnv(t))
+	other := signUpClient(t, a.URL, "filtered@example.com") // the same user, elsewhere
+	resp, err := other.Post(a.URL+"/api/v1/tasks", "application/json", strings.NewReader(`{"title":"Not done yet"}`))
+	if err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create a task: %v %v", resp, err)
+	}
+	var task struct{ ID int64 }
+	err = json.NewDecoder(resp.Body).Decode(&task)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(task.ID, 10)
+	ctx := newBrowser(t)
+	browserStep(t, ctx, "sign in and open the done tasks",
+		signInSteps(a.URL, "filtered@example.com"),
+		chromedp.Navigate(a.URL+"/tasks?status=done"),
+		chromedp.WaitVisible(css(`[data-testid="live-status"][data-state="live"]`)),
+	)
+	if n := eval[int](t, ctx, `document.querySelectorAll('[data-testid="task-row"]').length`); n != 0 {
+		t.Fatalf("done tasks before the change: %d rows, want 0", n)
+	}
+	resp, err = other.PostForm(a.URL+"/tasks/"+id+"/status", url.Values{"status": {"done"}})
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("mark it done: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	browserStep(t, ctx, "it appears in the filtered list",
+		chromedp.WaitVisible(css(`#task-`+id+`[data-status="done"]`)),
+	)
 }
 
 // TestBrowserLiveReconnects stops the instance a task list is streaming

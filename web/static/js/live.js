@@ -20,9 +20,11 @@
 //                 about changes, so rows loaded with "Load more" stay:
 //                 updated re-fetches that row if it is on the page (an
 //                 empty answer, the item no longer matching the list's
-//                 filter, drops the row), deleted removes it, created
-//                 fetches the row and puts it at the top (newest first)
-//                 unless it is there already
+//                 filter, drops the row), or on a filtered list
+//                 (data-filtered) fetches it and puts it at the top if it
+//                 matches now; deleted removes it, created fetches the
+//                 row and puts it at the top (newest first) unless it is
+//                 there already
 //   - detail page (data-live-scope="item", data-live-id): re-fetches the
 //                 detail on updated, says so on deleted
 //   - own changes skipped (already on the page); others re-fetch and toast
@@ -119,9 +121,11 @@ function onListEvent(f, kind, id) {
   const row = f.row(id);
   if (kind === "deleted") {
     if (row) row.remove();
-  } else if (kind === "updated") {
-    if (row) swapRow(f, list, row, id, "outerHTML");
-  } else if (!row) {
+  } else if (row) {
+    if (kind === "updated") swapRow(f, list, row, id, "outerHTML");
+  } else if (kind === "created" || "filtered" in list.dataset) {
+    // A new item, or on a filtered list one that may match now: the row
+    // URL answers empty if it does not. It goes at the top, as new ones do.
     swapRow(f, list, list, id, "afterbegin");
   }
 }
