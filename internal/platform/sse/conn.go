@@ -21,8 +21,8 @@ func (b *Broker) serveConn(conn net.Conn, head []byte, sub *Subscriber, after in
 	defer b.streamEnded(sub) // first
 	out := &connSink{conn: conn, buf: head}
 	s := &stream{out: out, timeout: b.opts.WriteTimeout, last: after}
-	if err := b.start(s, http.Header{}, func() {}, replay); err != nil || s.err != nil {
-		return
+	if err := b.start(s, nil, replay); err != nil || s.err != nil {
+		return // no reader goroutine for a stream that already failed
 	}
 	gone := make(chan struct{})
 	go func() {

@@ -91,7 +91,10 @@ func (b *Broker) serveResponse(w http.ResponseWriter, r *http.Request, sub *Subs
 	started := make(chan struct{})
 	go func() {
 		defer close(started)
-		err = b.start(s, w.Header(), func() { w.WriteHeader(http.StatusOK) }, replay)
+		err = b.start(s, func() {
+			setHeaders(w.Header())
+			w.WriteHeader(http.StatusOK)
+		}, replay)
 	}()
 	<-started
 	if err != nil {
@@ -103,14 +106,17 @@ func (b *Broker) serveResponse(w http.ResponseWriter, r *http.Request, sub *Subs
 	return nil
 }
 
-// start sets the stream's headers in h, sends them (writeHeader), then
-// retry: and replay, and flushes.
-func (b *Broker) start(s *stream, h http.Header, writeHeader func(), replay []Event) error {
+// start arms the write deadline, sends the response head (writeHeader;
+// nil when the head is already buffered), then retry: and replay, and
+// flushes. It fails only when the deadline cannot be set; a failed write
+// is left in s.err, which ends the stream's loop.
+func (b *Broker) start(s *stream, writeHeader func(), replay []Event) error {
 	if s.arm(); s.err != nil {
 		return fmt.Errorf("sse: the response cannot take a write deadline: %w", s.err)
 	}
-	setHeaders(h)
-	writeHeader()
+	if writeHeader != nil {
+		writeHeader()
+	}
 	s.write(strconv.AppendInt([]byte("retry: "), b.opts.Retry.Milliseconds(), 10), '\n', '\n')
 	for _, ev := range replay {
 		s.event(&ev)
